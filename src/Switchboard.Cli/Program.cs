@@ -1,0 +1,4 @@
+using Switchboard.Server.Hosting;
+
+var app = SwitchboardHost.Build(args);
+await app.RunAsync();

@@ -1,0 +1,67 @@
+namespace Switchboard.Errors;
+
+/// <summary>
+/// The one catalogue of error codes and their HTTP status. Every problem response carries one of these.
+/// Add new codes here, never inline; `docs/api.md` lists them for clients.
+/// </summary>
+public static class ErrorCodes
+{
+    // Request shape
+    public static readonly ErrorCode BadRequest = new("bad_request", 400, "The request is not valid.");
+    public static readonly ErrorCode ValidationFailed = new("validation_failed", 400, "One or more fields are invalid.");
+    public static readonly ErrorCode MalformedJson = new("malformed_json", 400, "The request body is not valid JSON for this operation.");
+    public static readonly ErrorCode UnsupportedMediaType = new("unsupported_media_type", 415, "The request content type is not supported.");
+    public static readonly ErrorCode PayloadTooLarge = new("payload_too_large", 413, "The request body is too large.");
+    public static readonly ErrorCode RouteNotFound = new("route_not_found", 404, "No operation exists at this path.");
+    public static readonly ErrorCode MethodNotAllowed = new("method_not_allowed", 405, "The method is not allowed on this path.");
+    public static readonly ErrorCode NotAcceptable = new("not_acceptable", 406, "The requested representation is not available.");
+    public static readonly ErrorCode NotFound = new("not_found", 404, "The resource does not exist.");
+    public static readonly ErrorCode Conflict = new("conflict", 409, "The request conflicts with the current state.");
+    public static readonly ErrorCode PreconditionFailed = new("precondition_failed", 412, "A precondition of the request did not hold.");
+    public static readonly ErrorCode RateLimited = new("rate_limited", 429, "Too many requests; retry after the time in Retry-After.");
+
+    // Authentication and authorization
+    public static readonly ErrorCode Unauthorized = new("unauthorized", 401, "Authentication is required.");
+    public static readonly ErrorCode InvalidToken = new("invalid_token", 401, "The access token is missing, expired or invalid.");
+    public static readonly ErrorCode InvalidApiKey = new("invalid_api_key", 401, "The API key is unknown, revoked or expired.");
+    public static readonly ErrorCode InvalidCredentials = new("invalid_credentials", 401, "The username or password is wrong.");
+    public static readonly ErrorCode AccountLocked = new("account_locked", 423, "The account is locked after repeated failed logins.");
+    public static readonly ErrorCode AccountDisabled = new("account_disabled", 403, "The account is disabled.");
+    public static readonly ErrorCode InvalidRefreshToken = new("invalid_refresh_token", 401, "The refresh token is unknown, expired or revoked.");
+    public static readonly ErrorCode RefreshTokenReused = new("refresh_token_reused", 401, "The refresh token was already used; every token of its session is revoked.");
+    public static readonly ErrorCode Forbidden = new("forbidden", 403, "The caller may not perform this operation.");
+    public static readonly ErrorCode InsufficientScope = new("insufficient_scope", 403, "The credentials lack the scope this operation needs.");
+    public static readonly ErrorCode RegistrationDisabled = new("registration_disabled", 403, "Self-registration is turned off on this server.");
+    public static readonly ErrorCode UsernameTaken = new("username_taken", 409, "The username is already taken.");
+    public static readonly ErrorCode WeakPassword = new("weak_password", 400, "The password does not meet the policy.");
+
+    // Server side
+    public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
+    public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");
+
+    /// <summary>Every code, for documentation and for mapping a bare status code to a problem.</summary>
+    public static IReadOnlyList<ErrorCode> All { get; } = typeof(ErrorCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(ErrorCode))
+        .Select(f => (ErrorCode)f.GetValue(null)!)
+        .ToArray();
+
+    /// <summary>The generic code for a status that was produced without one (routing, the framework).</summary>
+    public static ErrorCode ForStatus(int status) => status switch
+    {
+        400 => BadRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => RouteNotFound,
+        405 => MethodNotAllowed,
+        406 => NotAcceptable,
+        409 => Conflict,
+        412 => PreconditionFailed,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        503 => Unavailable,
+        >= 500 => InternalError,
+        _ => new ErrorCode("http_" + status, status, "The request failed."),
+    };
+}

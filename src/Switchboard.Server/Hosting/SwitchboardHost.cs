@@ -1,0 +1,39 @@
+using Switchboard.Server.Identity;
+using Switchboard.Server.Operations;
+using Switchboard.Server.Platform;
+using Switchboard.Server.Storage;
+
+namespace Switchboard.Server.Hosting;
+
+/// <summary>
+/// Builds the Switchboard web application. The `switchboard serve` command and the integration tests
+/// both start the server through here, so what the tests exercise is what users run.
+/// </summary>
+public static class SwitchboardHost
+{
+    /// <param name="args">Command-line style settings (<c>--Key=value</c>), applied last.</param>
+    /// <param name="configure">Extra configuration for tests or embedding, applied before services are built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        SwitchboardConfiguration.AddSources(builder.Configuration, builder.Environment.EnvironmentName, args);
+        configure?.Invoke(builder);
+
+        builder.AddHosting();
+        builder.AddPlatform();
+        builder.AddOperations();
+        builder.AddStorage();
+        builder.AddIdentityFeature();
+
+        var app = builder.Build();
+
+        app.UsePlatform();
+        app.MapOperations();
+        app.MapIdentityFeature();
+        return app;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Switchboard.Errors;
+
+namespace Switchboard.Server.Platform;
+
+/// <summary>
+/// Turns every failure into a problem document: our own <see cref="SwitchboardException"/>, the
+/// framework's bad-request exceptions (malformed JSON, wrong content type, oversized body) and bare
+/// status codes (unknown route, wrong method). Anything else is a 500 with only the trace id exposed.
+/// </summary>
+internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger, IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Classify(context, exception);
+        if (problem.Status >= 500)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        }
+        if (context.Response.HasStarted)
+        {
+            return true;
+        }
+        context.Response.StatusCode = problem.Status ?? 500;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        }).ConfigureAwait(false);
+    }
+
+    internal static ProblemDetails Classify(HttpContext context, Exception exception) => exception switch
+    {
+        SwitchboardException known => Problems.From(context, known),
+        BadHttpRequestException bad => FromBadRequest(context, bad),
+        OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
+            Problems.Create(context, ErrorCodes.BadRequest, "The client closed the request."),
+        _ => Problems.Create(context, ErrorCodes.InternalError),
+    };
+
+    private static ProblemDetails FromBadRequest(HttpContext context, BadHttpRequestException bad)
+    {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.Create(context, ErrorCodes.PayloadTooLarge, "The request body is larger than this endpoint accepts.");
+        }
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return Problems.Create(context, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
+        }
+        var json = FindInner<JsonException>(bad);
+        if (json is not null)
+        {
+            var where = json.Path is { Length: > 0 } path ? $" at {path}" : "";
+            return Problems.Create(context, ErrorCodes.MalformedJson, $"The body is not valid JSON for this operation{where}.");
+        }
+        return Problems.Create(context, ErrorCodes.BadRequest, bad.Message);
+    }
+
+    private static T? FindInner<T>(Exception exception) where T : Exception
+    {
+        for (var current = exception.InnerException; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+        return null;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
+using Switchboard.Storage;
+
+namespace Switchboard.Sqlite;
+
+/// <summary>Registers the embedded engine: the database and one store per concern.</summary>
+public static class SqliteEngine
+{
+    public static IServiceCollection AddSqliteEngine(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            return SqliteDatabase.Open(data.Resolve(storage.Sqlite.File), storage.Sqlite.MaxBatch, sp.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
+        services.AddHostedService<SqliteStartup>();
+        return services;
+    }
+
+    /// <summary>Opens the database and migrates it at start-up, before the server accepts requests.</summary>
+    private sealed class SqliteStartup(SqliteDatabase database) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override string ToString() => database.Path;
+    }
+}

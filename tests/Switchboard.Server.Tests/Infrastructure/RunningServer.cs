@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Server.Hosting;
+
+namespace Switchboard.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Switchboard server on Kestrel, on a free loopback port, with its own data folder and a real
+/// SQLite file. Tests talk to it over real HTTP. Restart keeps the data folder.
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    public const string AdminPassword = "admin-password-for-tests";
+
+    private readonly Dictionary<string, string?> _settings;
+    private WebApplication? _app;
+
+    private RunningServer(string dataPath, Dictionary<string, string?> settings)
+    {
+        DataPath = dataPath;
+        _settings = settings;
+    }
+
+    public string DataPath { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Identity:AllowRegistration</c>).</summary>
+    public static async Task<RunningServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataPath = null)
+    {
+        dataPath ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("n"));
+        var all = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Data:Path"] = dataPath,
+            ["Identity:BootstrapAdminPassword"] = AdminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+        var server = new RunningServer(dataPath, all);
+        await server.StartAppAsync();
+        return server;
+    }
+
+    private async Task StartAppAsync()
+    {
+        _app = SwitchboardHost.Build([], builder => builder.Configuration.AddInMemoryCollection(_settings));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _app.StartAsync(timeout.Token);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+
+    /// <summary>Stops and starts the server again on the same data folder (the port may change).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAppAsync();
+        await StartAppAsync();
+    }
+
+    /// <summary>A plain client for this server; every request times out after 30 s so a hang fails fast.</summary>
+    public HttpClient CreateClient(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        return client;
+    }
+
+    /// <summary>Logs in and returns the access token.</summary>
+    public async Task<string> LoginAsync(string username = "admin", string password = AdminPassword)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("v1/auth/token", new { username, password });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    private async Task StopAppAsync()
+    {
+        if (_app is null)
+        {
+            return;
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAppAsync();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the OS; the temp folder is cleaned up eventually.
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test. Installs and starts what the tests need on a fresh Debian machine (PostgreSQL,
+# Redis, an SMTP sink, Node packages), all bound to 127.0.0.1, then runs each test project and
+# prints the total as its last line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '==> %s\n' "$*"; }
+
+bash "$root/tests/services.sh" || { echo "Could not prepare the test services; see the messages above."; echo "0 passed, 1 failed"; exit 1; }
+
+say "Restoring and building"
+mkdir -p "$root/artifacts"
+if ! dotnet build Switchboard.sln -c Release -nologo > "$root/artifacts/build.log" 2>&1; then
+  grep -E 'error|Error' "$root/artifacts/build.log" | sort -u | head -40
+  echo "The build failed; the whole log is in artifacts/build.log."; echo "0 passed, 1 failed"; exit 1
+fi
+
+passed=0; failed=0; skipped=0; broken=0
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  say "Testing $name"
+  log="$results/$name.log"
+  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" \
+    --results-directory "$results" --blame-hang-timeout 5m 2>&1 | tee "$log" | grep -E '^\s*(Failed|Skipped) |Passed!|Failed!|error|Total tests' || true
+  code=${PIPESTATUS[0]}
+  # The runner's summary: "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N" lines.
+  count() { grep -E "^ +$1: +[0-9]+ *$" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+  if ! grep -qE '^Total tests: [0-9]+' "$log"; then
+    if grep -q 'No test is available' "$log"; then continue; fi
+    echo "$name did not report results (exit $code); see $log."
+    broken=$((broken + 1)); continue
+  fi
+  p=$(count Passed); f=$(count Failed); s=$(count Skipped)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  if [ "$code" != "0" ] && [ "$f" = "0" ]; then broken=$((broken + 1)); fi
+done
+failed=$((failed + broken))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = "0" ]

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs (from Debian) and starts the servers the tests use, on 127.0.0.1 only. Idempotent.
+set -euo pipefail
+say() { printf '==> %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = "0" ]; then "$@"; else sudo "$@"; fi; }
+
+need=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+/usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || need+=(python3-prometheus-client)
+if [ ${#need[@]} -gt 0 ]; then
+  say "Installing ${need[*]} from Debian"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# PostgreSQL: the distribution's cluster on 127.0.0.1:5432, a superuser role for the tests.
+version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+if ! pg_lsclusters -h | grep -q .; then as_root pg_createcluster "$version" main >/dev/null; fi
+cluster=$(pg_lsclusters -h | head -1 | awk '{print $1" "$2}')
+if ! pg_lsclusters -h | head -1 | grep -q online; then
+  say "Starting PostgreSQL $cluster"
+  as_root pg_ctlcluster $cluster start
+fi
+for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -q && break; sleep 1; done
+pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL did not start; check 'pg_lsclusters' and its log under /var/log/postgresql."; exit 1; }
+as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='switchboard'\"" | grep -q 1 \
+  || as_root su postgres -c "psql -qc \"CREATE ROLE switchboard LOGIN SUPERUSER PASSWORD 'switchboard'\""
+
+# Redis: started by us on loopback when nothing answers there yet.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  say "Starting Redis on 127.0.0.1:6379"
+  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no \
+    --logfile /tmp/switchboard-test-redis.log >/dev/null
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start; see /tmp/switchboard-test-redis.log."; exit 1; }
+say "Services ready: PostgreSQL and Redis on 127.0.0.1"
