@@ -17,7 +17,8 @@ public sealed partial class SqliteWriter : IAsyncDisposable
     private readonly SqliteWriteContext _context;
     private readonly int _maxBatch;
     private readonly ILogger _logger;
-    private readonly Task _loop;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal SqliteWriter(SqliteConnection connection, int maxBatch, ILogger logger)
     {
@@ -31,7 +32,9 @@ public sealed partial class SqliteWriter : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A dedicated thread: every commit blocks on fsync, which must never tie up a thread-pool thread.
+        _thread = new Thread(Run) { IsBackground = true, Name = "sqlite-writer" };
+        _thread.Start();
     }
 
     /// <summary>Batches committed so far; with <see cref="Operations"/> it shows how well writes are grouped.</summary>
@@ -54,7 +57,19 @@ public sealed partial class SqliteWriter : IAsyncDisposable
             return true;
         }, cancellationToken);
 
-    private async Task RunAsync()
+    private void Run()
+    {
+        try
+        {
+            RunBatches();
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private void RunBatches()
     {
         var batch = new List<IWriteRequest>(_maxBatch);
         var reader = _queue.Reader;
@@ -65,7 +80,7 @@ public sealed partial class SqliteWriter : IAsyncDisposable
         release.CommandText = "RELEASE op";
         rollback.CommandText = "ROLLBACK TO op; RELEASE op";
 
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitForWork(reader))
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var request))
@@ -145,10 +160,16 @@ public sealed partial class SqliteWriter : IAsyncDisposable
         }
     }
 
+    private static bool WaitForWork(ChannelReader<IWriteRequest> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
         _context.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
