@@ -18,9 +18,12 @@ internal static class DiagnosticsEndpoints
         group.MapPost("/small", Echo).WithMaxRequestBodySize(64);
         group.MapPost("/secured", Echo).RequireAuthorization();
         group.MapGet("/boom", Boom);
+        group.MapGet("/items/{id:int}", Item);
     }
 
     private static Ok<EchoRequest> Echo(EchoRequest request) => TypedResults.Ok(request);
+
+    private static Ok<int> Item(int id, int count) => TypedResults.Ok(id * count);
 
     private static Ok Boom() => throw new InvalidOperationException("secret internal detail");
 }

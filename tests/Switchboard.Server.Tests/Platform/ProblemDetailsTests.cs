@@ -117,6 +117,20 @@ public sealed class ProblemDetailsTests
         Assert.Contains("\"count\":2", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("test/items/3?count=abc")]
+    [InlineData("test/items/3")]
+    public async Task A_bad_or_missing_query_value_is_a_400_validation_problem_naming_it(string path)
+    {
+        await using var server = await StartAsync();
+        using var client = server.CreateClient();
+
+        using var response = await client.GetAsync(path);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("count", out _), problem.ToString());
+    }
+
     [Fact]
     public async Task A_wrong_content_type_is_a_415_problem()
     {
