@@ -45,7 +45,8 @@ internal static class OperationsRegistration
         {
             metrics.RequireAuthorization(new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => context.Resource is HttpContext http && http.GetCaller().IsAdmin)
+                .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true
+                    && context.Resource is HttpContext http && http.GetCaller().IsAdmin)
                 .Build());
         }
         else

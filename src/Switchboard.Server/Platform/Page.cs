@@ -7,9 +7,9 @@ namespace Switchboard.Server.Platform;
 /// <c>{ "items": [...], "nextCursor": "…" }</c>; <c>nextCursor</c> is null on the last page. Cursors are
 /// opaque to clients.
 /// </summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+internal sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
-public static class Paging
+internal static class Paging
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;

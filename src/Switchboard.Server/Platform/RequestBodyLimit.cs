@@ -44,7 +44,7 @@ internal sealed class MaxRequestBodySizeMetadata(long? maxBytes) : IRequestSizeL
     public long? MaxRequestBodySize { get; } = maxBytes;
 }
 
-public static class RequestBodyLimitExtensions
+internal static class RequestBodyLimitExtensions
 {
     /// <summary>Sets this endpoint's request body limit in bytes; <c>null</c> removes the limit (streamed uploads).</summary>
     public static TBuilder WithMaxRequestBodySize<TBuilder>(this TBuilder builder, long? maxBytes) where TBuilder : IEndpointConventionBuilder =>
