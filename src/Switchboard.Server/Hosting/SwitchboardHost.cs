@@ -13,7 +13,8 @@ public static class SwitchboardHost
 {
     /// <param name="args">Command-line style settings (<c>--Key=value</c>), applied last.</param>
     /// <param name="configure">Extra configuration for tests or embedding, applied before services are built.</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="mapExtra">Extra endpoints for tests or embedding, mapped after the features.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? mapExtra = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -31,9 +32,12 @@ public static class SwitchboardHost
 
         var app = builder.Build();
 
+        app.UseOperations();
         app.UsePlatform();
+        app.MapPlatform();
         app.MapOperations();
         app.MapIdentityFeature();
+        mapExtra?.Invoke(app);
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Errors;
+using Switchboard.Server.Platform;
 using Switchboard.Storage;
 
 namespace Switchboard.Server.Operations;
@@ -9,7 +11,8 @@ internal static class HealthApi
     {
         var group = routes.MapGroup("").WithTags("Operations").AllowAnonymous().DisableRateLimiting();
         group.MapGet("/healthz", Alive).WithName("Alive").WithSummary("The process is up.");
-        group.MapGet("/readyz", ReadyAsync).WithName("Ready").WithSummary("Storage is reachable for reads and writes.");
+        group.MapGet("/readyz", ReadyAsync).WithName("Ready").WithSummary("Storage is reachable for reads and writes.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable, Problems.ContentType);
         return routes;
     }
 
@@ -17,20 +20,23 @@ internal static class HealthApi
 
     private static Ok<HealthReport> Alive() => TypedResults.Ok(new HealthReport("alive", new Dictionary<string, string>()));
 
-    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> ReadyAsync(IStorageHealth storage, CancellationToken cancellationToken)
+    /// <summary>200 with every check, or a 503 <c>unavailable</c> problem whose detail names the failing check.</summary>
+    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(HttpContext context, IStorageHealth storage, CancellationToken cancellationToken)
     {
+        var check = "storage:" + storage.Engine;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await storage.CheckAsync(timeout.Token);
-            return TypedResults.Ok(new HealthReport("ready", new Dictionary<string, string> { ["storage:" + storage.Engine] = "ok" }));
+            return TypedResults.Ok(new HealthReport("ready", new Dictionary<string, string> { [check] = "ok" }));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return TypedResults.Json(
-                new HealthReport("unavailable", new Dictionary<string, string> { ["storage:" + storage.Engine] = ex.GetType().Name + ": " + ex.Message }),
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            var reason = ex is OperationCanceledException ? "no answer within 5 s" : ex.GetType().Name + ": " + ex.Message;
+            var problem = Problems.Create(context, ErrorCodes.Unavailable, $"The check '{check}' failed: {reason}");
+            problem.Extensions["checks"] = new Dictionary<string, string> { [check] = reason };
+            return TypedResults.Problem(problem);
         }
     }
 }

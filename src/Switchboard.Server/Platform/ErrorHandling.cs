@@ -35,42 +35,12 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger, IProb
     internal static ProblemDetails Classify(HttpContext context, Exception exception) => exception switch
     {
         SwitchboardException known => Problems.From(context, known),
-        BadHttpRequestException bad => FromBadRequest(context, bad),
+        BadHttpRequestException bad => Problems.From(context, BindingErrors.Describe(bad, BodyContract.For(context))),
+        JsonException json => Problems.From(context, BindingErrors.FromJson(json, BodyContract.For(context))),
         OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
             Problems.Create(context, ErrorCodes.BadRequest, "The client closed the request."),
         _ => Problems.Create(context, ErrorCodes.InternalError),
     };
-
-    private static ProblemDetails FromBadRequest(HttpContext context, BadHttpRequestException bad)
-    {
-        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Problems.Create(context, ErrorCodes.PayloadTooLarge, "The request body is larger than this endpoint accepts.");
-        }
-        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
-        {
-            return Problems.Create(context, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
-        }
-        var json = FindInner<JsonException>(bad);
-        if (json is not null)
-        {
-            var where = json.Path is { Length: > 0 } path ? $" at {path}" : "";
-            return Problems.Create(context, ErrorCodes.MalformedJson, $"The body is not valid JSON for this operation{where}.");
-        }
-        return Problems.Create(context, ErrorCodes.BadRequest, bad.Message);
-    }
-
-    private static T? FindInner<T>(Exception exception) where T : Exception
-    {
-        for (var current = exception.InnerException; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-        return null;
-    }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

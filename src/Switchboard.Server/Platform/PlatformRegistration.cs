@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
-using Switchboard.Errors;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Switchboard.Server.Platform;
 
@@ -8,19 +11,11 @@ internal static class PlatformRegistration
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            // Problems produced by the framework (routing, auth, binding) get a code and trace id too.
-            var problem = context.ProblemDetails;
-            if (!problem.Extensions.ContainsKey("code"))
-            {
-                var error = ErrorCodes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
-                problem.Extensions["code"] = error.Code;
-                problem.Title ??= error.Title;
-                problem.Type = $"https://switchboard.dev/problems/{error.Code}";
-            }
-            problem.Extensions["traceId"] = Problems.TraceId(context.HttpContext);
-        });
+        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>();
+
+        // Problems produced by the framework (routing, auth, binding) get a catalogue code, title and trace id too.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.Complete);
         services.AddExceptionHandler<ErrorHandling>();
         // Bind failures throw so ErrorHandling can say precisely what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -28,17 +23,70 @@ internal static class PlatformRegistration
         {
             options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            // A missing non-nullable constructor parameter or a null in a non-nullable member is a 400 naming
+            // the field, not a null deep in a service.
+            options.SerializerOptions.RespectNullableAnnotations = true;
+            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(RequiredConstructorParameters.Apply);
         });
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>((kestrel, http) =>
+        {
+            kestrel.AddServerHeader = false;
+            if (http.Value.MaxRequestBodyBytes > 0)
+            {
+                kestrel.Limits.MaxRequestBodySize = http.Value.MaxRequestBodyBytes;
+            }
+        });
+
+        var origins = builder.Configuration.GetSection($"{HttpOptions.Section}:Cors:Origins").Get<string[]>() ?? [];
+        if (origins.Length > 0)
+        {
+            services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            {
+                if (origins.Contains("*"))
+                {
+                    policy.AllowAnyOrigin();
+                }
+                else
+                {
+                    policy.WithOrigins(origins);
+                }
+                policy.WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+                    .WithHeaders("Authorization", "Content-Type", OpenApiDocumentation.ApiKeyHeader, "Idempotency-Key", "If-Match", "traceparent")
+                    .WithExposedHeaders(SecurityHeaders.TraceIdHeader, "Retry-After", "Location", "ETag")
+                    .SetPreflightMaxAge(TimeSpan.FromHours(1));
+            }));
+        }
+
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<HttpOptions>>((options, http) => RateLimiting.Configure(options, http.Value.RateLimits));
+
+        services.AddSwitchboardOpenApi();
         return builder;
     }
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        if (app.Services.GetService<Microsoft.AspNetCore.Cors.Infrastructure.ICorsService>() is not null)
+        {
+            app.UseCors();
+        }
+        app.UseMiddleware<RequestBodyLimit>();
         app.UseAuthentication();
+        // After authentication so the limiter can partition by principal.
+        app.UseRateLimiter();
         app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapPlatform(this WebApplication app)
+    {
+        app.MapSwitchboardOpenApi();
         return app;
     }
 }

@@ -19,12 +19,16 @@ public sealed class RunningServer : IAsyncDisposable
     public const string AdminPassword = "admin-password-for-tests";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<WebApplicationBuilder>? _configure;
+    private readonly Action<WebApplication>? _mapExtra;
     private WebApplication? _app;
 
-    private RunningServer(string dataPath, Dictionary<string, string?> settings)
+    private RunningServer(string dataPath, Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? mapExtra = null)
     {
         DataPath = dataPath;
         _settings = settings;
+        _configure = configure;
+        _mapExtra = mapExtra;
     }
 
     public string DataPath { get; }
@@ -34,7 +38,10 @@ public sealed class RunningServer : IAsyncDisposable
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>Starts a server. <paramref name="settings"/> override configuration keys (e.g. <c>Identity:AllowRegistration</c>).</summary>
-    public static async Task<RunningServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataPath = null)
+    /// <param name="configure">Extra services for this test only (e.g. a fake authentication scheme).</param>
+    /// <param name="mapExtra">Extra endpoints for this test only (e.g. a diagnostics endpoint with a JSON body).</param>
+    public static async Task<RunningServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataPath = null,
+        Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? mapExtra = null)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "switchboard-tests", Guid.NewGuid().ToString("n"));
         var all = new Dictionary<string, string?>
@@ -48,14 +55,18 @@ public sealed class RunningServer : IAsyncDisposable
         {
             all[key] = value;
         }
-        var server = new RunningServer(dataPath, all);
+        var server = new RunningServer(dataPath, all, configure, mapExtra);
         await server.StartAppAsync();
         return server;
     }
 
     private async Task StartAppAsync()
     {
-        _app = SwitchboardHost.Build([], builder => builder.Configuration.AddInMemoryCollection(_settings));
+        _app = SwitchboardHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(_settings);
+            _configure?.Invoke(builder);
+        }, _mapExtra);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _app.StartAsync(timeout.Token);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
