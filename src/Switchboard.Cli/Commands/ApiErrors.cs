@@ -63,7 +63,9 @@ internal static class ApiErrors
         {
             innermost = innermost.InnerException;
         }
-        return innermost == exception ? exception.Message : $"{exception.Message} ({innermost.Message})";
+        return innermost == exception || exception.Message.Contains(innermost.Message, StringComparison.Ordinal)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
     }
 
     private static T? Find<T>(Exception exception) where T : Exception
