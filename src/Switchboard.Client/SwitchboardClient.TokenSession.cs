@@ -4,6 +4,15 @@ public sealed partial class SwitchboardClient
 {
     private readonly TokenSession _session;
 
+    /// <summary>The access token the next request would send, if the client holds one.</summary>
+    internal string? CurrentAccessToken => _session.Current?.AccessToken;
+
+    /// <summary>Swaps the held access token, keeping the refresh token; lets tests present a token the server rejects.</summary>
+    internal void ReplaceAccessToken(string accessToken, DateTimeOffset expiresAt) =>
+        _session.Set(_session.Current is { } current
+            ? current with { AccessToken = accessToken, ExpiresAt = expiresAt }
+            : new Tokens(accessToken, null, expiresAt, expiresAt - Time.GetUtcNow()));
+
     /// <summary>The tokens this client currently holds.</summary>
     internal sealed record Tokens(string AccessToken, string? RefreshToken, DateTimeOffset ExpiresAt, TimeSpan Lifetime);
 
