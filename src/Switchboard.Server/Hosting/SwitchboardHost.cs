@@ -1,4 +1,5 @@
 using Switchboard.Server.Identity;
+using Switchboard.Server.Kv;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
 using Switchboard.Server.Storage;
@@ -28,12 +29,14 @@ public static class SwitchboardHost
         builder.AddOperations();
         builder.AddStorage();
         builder.AddIdentityFeature();
+        builder.AddKv();
 
         var app = builder.Build();
 
         app.UsePlatform();
         app.MapOperations();
         app.MapIdentityFeature();
+        app.MapKvApi();
         return app;
     }
 }
