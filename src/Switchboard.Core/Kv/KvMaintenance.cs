@@ -10,7 +10,7 @@ namespace Switchboard.Kv;
 /// and removes expired keys. On PostgreSQL every node runs it; the sweep is idempotent, so nodes never
 /// count an expiration twice.
 /// </summary>
-internal sealed partial class KvMaintenance(IServiceProvider services, IOptionsMonitor<KvOptions> options, TimeProvider time, ILogger<KvMaintenance> logger)
+internal sealed partial class KvMaintenance(IServiceProvider services, IOptions<KvOptions> options, TimeProvider time, ILogger<KvMaintenance> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +18,7 @@ internal sealed partial class KvMaintenance(IServiceProvider services, IOptionsM
         // Resolved here, not in the constructor: hosted services are built before the storage engine has
         // started, and a PostgreSQL store can only be created once the engine has opened its database.
         var service = services.GetRequiredService<KvService>();
-        using var timer = new PeriodicTimer(options.CurrentValue.SweepInterval, time);
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

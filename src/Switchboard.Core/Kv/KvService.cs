@@ -7,7 +7,7 @@ namespace Switchboard.Kv;
 /// KV buckets for every transport: validates names, keys, values and TTLs, turns store outcomes into
 /// errors with stable codes, and counts hits and misses in memory (stored by <see cref="FlushReadCountsAsync"/>).
 /// </summary>
-public sealed class KvService(IKvStore store, IOptionsMonitor<KvOptions> options, TimeProvider time)
+public sealed class KvService(IKvStore store, IOptions<KvOptions> options, TimeProvider time)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
@@ -21,7 +21,7 @@ public sealed class KvService(IKvStore store, IOptionsMonitor<KvOptions> options
     private readonly KvReadCounters _counters = new();
 
     /// <summary>The largest value the server accepts in any bucket.</summary>
-    public int MaxValueBytes => options.CurrentValue.MaxValueBytes;
+    public int MaxValueBytes => options.Value.MaxValueBytes;
 
     /// <summary>Creates the bucket or replaces its settings.</summary>
     /// <param name="defaultTtlSeconds">TTL of keys written without one; null or 0 for keys that never expire.</param>

@@ -6,14 +6,6 @@ namespace Switchboard.Postgres.Kv;
 
 internal sealed partial class PostgresKvStore
 {
-    // Locks the bucket row and reads the key's stored state in one round trip.
-    private const string LockBucketAndEntry = """
-        SELECT b.revision, b.default_ttl_seconds, b.max_value_bytes, e.revision, e.size, e.expires_at
-        FROM kv_buckets b LEFT JOIN kv_entries e ON e.bucket = b.name AND e.key = $2
-        WHERE b.name = $1
-        FOR UPDATE OF b
-        """;
-
     public async Task<KvWriteResult> PutAsync(KvPut put, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -183,25 +175,42 @@ internal sealed partial class PostgresKvStore
         return keys;
     }
 
+    /// <summary>Locks the bucket row, then reads the key's stored state; one round trip.</summary>
+    /// <remarks>
+    /// Two statements, not one join: under READ COMMITTED a statement that waited for a row lock sees the
+    /// locked row's newest version but every other row as of its own start, so a joined entry could predate
+    /// the write that held the lock. The second statement starts after the lock is held and sees that write.
+    /// </remarks>
     private static async Task<LockedBucket?> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string bucket, string key, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(LockBucketAndEntry, connection, transaction);
-        command.Parameters.Add(Text(bucket));
-        command.Parameters.Add(Text(key));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT revision, default_ttl_seconds, max_value_bytes FROM kv_buckets WHERE name = $1 FOR UPDATE")
+                {
+                    Parameters = { Text(bucket) },
+                },
+                new NpgsqlBatchCommand("SELECT revision, size, expires_at FROM kv_entries WHERE bucket = $1 AND key = $2")
+                {
+                    Parameters = { Text(bucket), Text(key) },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
-        StoredEntry? entry = reader.IsDBNull(3)
-            ? null
-            : new StoredEntry(reader.GetInt64(3), reader.GetInt32(4), reader.IsDBNull(5) ? DateTimeOffset.MaxValue : reader.GetFieldValue<DateTimeOffset>(5));
-        return new LockedBucket(
-            reader.GetInt64(0),
-            reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt64(1)),
-            reader.IsDBNull(2) ? null : reader.GetInt32(2),
-            entry);
+        var revision = reader.GetInt64(0);
+        TimeSpan? defaultTtl = reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt64(1));
+        int? maxValueBytes = reader.IsDBNull(2) ? null : reader.GetInt32(2);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        StoredEntry? entry = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredEntry(reader.GetInt64(0), reader.GetInt32(1), reader.IsDBNull(2) ? DateTimeOffset.MaxValue : reader.GetFieldValue<DateTimeOffset>(2))
+            : null;
+        return new LockedBucket(revision, defaultTtl, maxValueBytes, entry);
     }
 
     private readonly record struct LockedBucket(long Revision, TimeSpan? DefaultTtl, int? MaxValueBytes, StoredEntry? Entry);
