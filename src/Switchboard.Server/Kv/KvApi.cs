@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Errors;
 using Switchboard.Kv;
 using Switchboard.Server.Identity;
 
@@ -27,11 +29,12 @@ internal static class KvApi
         group.MapDelete("{bucket}", DeleteBucketAsync).RequireScope("kv", "manage", "bucket")
             .WithName("DeleteKvBucket").WithSummary("Deletes a bucket and every key in it.");
 
-        group.MapPut("{bucket}/{*key}", PutKeyAsync).RequireScope("kv", "write", "bucket")
+        // The catch-all also matches an empty key; a higher order leaves /v1/kv/{bucket} to the bucket routes.
+        group.MapPut("{bucket}/{*key}", PutKeyAsync).RequireScope("kv", "write", "bucket").WithOrder(1)
             .WithName("PutKvKey").WithSummary("Writes the body as the key's value; If-Match for compare-and-set, If-None-Match: * to create only.");
-        group.MapGet("{bucket}/{*key}", GetKeyAsync).RequireScope("kv", "read", "bucket")
+        group.MapGet("{bucket}/{*key}", GetKeyAsync).RequireScope("kv", "read", "bucket").WithOrder(1)
             .WithName("GetKvKey").WithSummary("The key's value as raw bytes with its content type and ETag.");
-        group.MapDelete("{bucket}/{*key}", DeleteKeyAsync).RequireScope("kv", "write", "bucket")
+        group.MapDelete("{bucket}/{*key}", DeleteKeyAsync).RequireScope("kv", "write", "bucket").WithOrder(1)
             .WithName("DeleteKvKey").WithSummary("Deletes the key; If-Match deletes only at that revision.");
         return routes;
     }
@@ -44,8 +47,10 @@ internal static class KvApi
     }
 
     private static async Task<Results<Created<KvBucketResponse>, Ok<KvBucketResponse>>> PutBucketAsync(
-        string bucket, KvBucketRequest? body, KvService kv, CancellationToken cancellationToken)
+        string bucket, HttpRequest request, KvService kv, CancellationToken cancellationToken)
     {
+        RejectEmptyKey(request);
+        var body = await ReadSettingsAsync(request, cancellationToken);
         var result = await kv.PutBucketAsync(bucket, body?.DefaultTtlSeconds, body?.MaxValueBytes, cancellationToken);
         var response = KvBucketResponse.From(result.Bucket);
         return result.Created ? TypedResults.Created($"/v1/kv/{bucket}", response) : TypedResults.Ok(response);
@@ -54,6 +59,7 @@ internal static class KvApi
     private static async Task<Results<Ok<KvBucketResponse>, Ok<KvKeyPage>>> GetBucketAsync(
         string bucket, string? prefix, int? limit, string? cursor, HttpRequest request, KvService kv, CancellationToken cancellationToken)
     {
+        RejectEmptyKey(request);
         var query = request.Query;
         if (query.ContainsKey("prefix") || query.ContainsKey("limit") || query.ContainsKey("cursor"))
         {
@@ -62,8 +68,9 @@ internal static class KvApi
         return TypedResults.Ok(KvBucketResponse.From(await kv.GetBucketAsync(bucket, cancellationToken)));
     }
 
-    private static async Task<NoContent> DeleteBucketAsync(string bucket, KvService kv, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteBucketAsync(string bucket, HttpRequest request, KvService kv, CancellationToken cancellationToken)
     {
+        RejectEmptyKey(request);
         await kv.DeleteBucketAsync(bucket, cancellationToken);
         return TypedResults.NoContent();
     }
@@ -101,6 +108,43 @@ internal static class KvApi
         var expected = KvPreconditions.ForWrite(request, allowCreateOnly: false);
         await kv.DeleteAsync(bucket, key, expected, cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// <c>/v1/kv/{bucket}/</c> reaches the bucket routes (routing ignores a trailing slash), but the caller meant
+    /// a key and left it empty: say so rather than act on the bucket.
+    /// </summary>
+    private static void RejectEmptyKey(HttpRequest request)
+    {
+        if (request.Path.Value?.EndsWith('/') == true)
+        {
+            throw new SwitchboardException(ErrorCodes.InvalidKey, "The key is empty; put it after the bucket name: /v1/kv/{bucket}/{key}.");
+        }
+    }
+
+    /// <summary>
+    /// The optional JSON body of a bucket write. Read here rather than bound as a parameter: a bound body would make
+    /// routing send a bodiless PUT (no Content-Type) to the key route, whose catch-all also matches an empty key.
+    /// </summary>
+    private static async Task<KvBucketRequest?> ReadSettingsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return null;
+        }
+        if (!request.HasJsonContentType())
+        {
+            throw new SwitchboardException(ErrorCodes.UnsupportedMediaType, "Send the bucket settings as application/json, or no body for the defaults.");
+        }
+        try
+        {
+            return await request.ReadFromJsonAsync<KvBucketRequest>(cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
+            throw new SwitchboardException(ErrorCodes.MalformedJson, $"The body is not valid JSON for the bucket settings{where}.");
+        }
     }
 
     /// <summary>The key's URL, each path segment escaped so any key makes a valid header.</summary>
