@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Switchboard.Kv;
 using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Kv;
@@ -11,24 +13,35 @@ public sealed class KvServerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task The_server_timer_sweeps_expired_keys_and_stores_read_counts()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task The_server_timer_sweeps_expired_keys_and_stores_read_counts(string engine)
     {
-        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Kv:SweepInterval"] = "00:00:00.200" });
-        using var client = server.CreateClient(await server.LoginAsync());
-        await ExerciseExpiryAsync(client);
+        await using var server = await RunningServer.StartAsync(await EngineSettingsAsync(engine));
+        var kv = server.Services.GetRequiredService<KvService>();
+        var store = server.Services.GetRequiredService<IKvStore>();
+        await kv.PutBucketAsync("sessions", 1, null).WaitAsync(Timeout);
+        await kv.PutAsync("sessions", "s1", [1, 2, 3], null, null, null).WaitAsync(Timeout);
+        await kv.GetAsync("sessions", "s1").WaitAsync(Timeout);
+
+        // Read from the store, not the service: only what the timer stored counts here.
+        var deadline = DateTime.UtcNow + Timeout;
+        KvBucketStats stats;
+        do
+        {
+            await Task.Delay(100);
+            stats = (await store.GetBucketAsync("sessions", CancellationToken.None).WaitAsync(Timeout))!.Stats;
+        }
+        while ((stats.Expirations == 0 || stats.Hits == 0) && DateTime.UtcNow < deadline);
+
+        Assert.Equal(new KvBucketStats(Keys: 0, Bytes: 0, Hits: 1, Misses: 0, Expirations: 1), stats);
     }
 
     [Fact]
     public async Task The_same_api_works_on_the_postgres_engine()
     {
-        var connectionString = await NewPostgresDatabaseAsync();
-        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Storage:Engine"] = "postgres",
-            ["Storage:Postgres:ConnectionString"] = connectionString,
-            ["Kv:SweepInterval"] = "00:00:00.200",
-        });
+        await using var server = await RunningServer.StartAsync(await EngineSettingsAsync("postgres"));
         using var client = server.CreateClient(await server.LoginAsync());
 
         using var unknown = await client.PutAsync("v1/kv/cache/k", new ByteArrayContent([7, 8, 9]));
@@ -79,6 +92,16 @@ public sealed class KvServerTests
         Assert.Equal(1, stats.GetProperty("hits").GetInt64());
         using var gone = await client.GetAsync("v1/kv/sessions/s1");
         await ProblemAssert.IsProblemAsync(gone, HttpStatusCode.NotFound, "key_not_found");
+    }
+
+    private static async Task<Dictionary<string, string?>> EngineSettingsAsync(string engine)
+    {
+        var settings = new Dictionary<string, string?> { ["Kv:SweepInterval"] = "00:00:00.200", ["Storage:Engine"] = engine };
+        if (engine == "postgres")
+        {
+            settings["Storage:Postgres:ConnectionString"] = await NewPostgresDatabaseAsync();
+        }
+        return settings;
     }
 
     private static async Task<string> NewPostgresDatabaseAsync()
