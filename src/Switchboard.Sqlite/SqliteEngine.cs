@@ -19,6 +19,7 @@ public static class SqliteEngine
             return SqliteDatabase.Open(data.Resolve(storage.Sqlite.File), storage.Sqlite.MaxBatch, sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
+        services.AddSingleton<Switchboard.Kv.IKvStore, Kv.SqliteKvStore>();
         services.AddHostedService<SqliteStartup>();
         return services;
     }

@@ -35,6 +35,14 @@ public static class ErrorCodes
     public static readonly ErrorCode UsernameTaken = new("username_taken", 409, "The username is already taken.");
     public static readonly ErrorCode WeakPassword = new("weak_password", 400, "The password does not meet the policy.");
 
+    // KV buckets
+    public static readonly ErrorCode InvalidName = new("invalid_name", 400, "The name is not valid.");
+    public static readonly ErrorCode InvalidKey = new("invalid_key", 400, "The key is not valid.");
+    public static readonly ErrorCode BucketNotFound = new("bucket_not_found", 404, "The KV bucket does not exist.");
+    public static readonly ErrorCode KeyNotFound = new("key_not_found", 404, "The key does not exist or has expired.");
+    public static readonly ErrorCode RevisionMismatch = new("revision_mismatch", 412, "The key's current revision is not the expected one.");
+    public static readonly ErrorCode KeyExists = new("key_exists", 412, "The key already exists.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

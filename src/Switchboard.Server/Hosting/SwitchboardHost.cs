@@ -1,4 +1,5 @@
 using Switchboard.Server.Identity;
+using Switchboard.Server.Kv;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
 using Switchboard.Server.Storage;
@@ -30,6 +31,7 @@ public static class SwitchboardHost
         builder.AddOperations();
         builder.AddStorage();
         builder.AddIdentityFeature();
+        builder.AddKv();
 
         var app = builder.Build();
 
@@ -38,6 +40,7 @@ public static class SwitchboardHost
         app.MapPlatform();
         app.MapOperations();
         app.MapIdentityFeature();
+        app.MapKvApi();
         mapExtra?.Invoke(app);
         return app;
     }
