@@ -54,7 +54,7 @@ public interface IIdentityStore
 
     Task<ApiKey?> GetApiKeyAsync(Guid id, CancellationToken cancellationToken = default);
 
-    /// <summary>Keys of one owner, or of everyone when <paramref name="ownerId"/> is null, newest first.</summary>
+    /// <summary>Keys of one owner, or of everyone when <paramref name="ownerId"/> is null, by descending id (newest first).</summary>
     Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(Guid? ownerId, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes the key; false when it does not exist or was already revoked.</summary>
