@@ -75,6 +75,8 @@ public sealed class ApiKeyTests(ApiKeyFixture fixture) : IClassFixture<ApiKeyFix
         Assert.Equal("user", me.GetProperty("role").GetString());
         Assert.Equal("api_key", me.GetProperty("kind").GetString());
         Assert.Equal(["broker:publish:orders.eu.>"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        using var patch = await client.PatchAsJsonAsync("v1/auth/me", new { displayName = "changed by a key" });
+        await ProblemAssert.IsProblemAsync(patch, HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
