@@ -121,6 +121,22 @@ public sealed class AuthFlowTests
     }
 
     [Fact]
+    public async Task Configured_user_scopes_replace_the_defaults()
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Identity:UserScopes:0"] = "broker:consume" });
+        using var anonymous = server.CreateClient();
+        await PostAsync(anonymous, "v1/auth/register", new { username = "olga", password = Password }, HttpStatusCode.Created);
+        var (access, _) = await LoginAsync(server, "olga", Password);
+        using var client = server.CreateClient(access);
+
+        var me = await GetAsync(client, "v1/auth/me", HttpStatusCode.OK);
+
+        Assert.Equal(["broker:consume"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        using var keys = await client.GetAsync("v1/api-keys");
+        await ProblemAssert.IsProblemAsync(keys, HttpStatusCode.Forbidden, "insufficient_scope");
+    }
+
+    [Fact]
     public async Task Registration_can_be_turned_off()
     {
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Identity:AllowRegistration"] = "false" });
