@@ -17,6 +17,7 @@ public static class PostgresEngine
         services.AddSingleton(sp => sp.GetRequiredService<PostgresStartup>().Database);
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.PostgresKvStore>();
+        services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
         return services;
     }
 

@@ -20,6 +20,7 @@ public static class SqliteEngine
         });
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.SqliteKvStore>();
+        services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
         services.AddHostedService<SqliteStartup>();
         return services;
     }
