@@ -14,6 +14,7 @@ internal static class SwitchboardCli
             new ServeCommand(console),
             new ConfigCommand(console),
             new TokenCommand(console),
+            new KeysCommand(console),
         };
         return root;
     }
