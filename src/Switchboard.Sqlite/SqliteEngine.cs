@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
+using Switchboard.Sqlite.Broker;
 using Switchboard.Storage;
 
 namespace Switchboard.Sqlite;
@@ -20,6 +21,7 @@ public static class SqliteEngine
         });
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
         services.AddHostedService<SqliteStartup>();
+        services.AddSqliteBroker();
         return services;
     }
 
