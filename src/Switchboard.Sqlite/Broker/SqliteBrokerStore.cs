@@ -34,6 +34,7 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
     // The next message sequence; touched only on the writer thread after start-up.
     private long _seq;
     private long _cachedBytes;
+    private int _disposed;
 
     public SqliteBrokerStore(SqliteDatabase database, BrokerOptions options, ILogger<SqliteBrokerStore> logger, TimeProvider? time = null)
     {
@@ -429,6 +430,11 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose it once per registration (the store and its interface).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sweeper.ConfigureAwait(false);
         foreach (var state in _queues.Values)
