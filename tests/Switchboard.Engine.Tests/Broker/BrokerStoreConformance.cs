@@ -435,8 +435,9 @@ public abstract class BrokerStoreConformance : IAsyncLifetime
         await CreateAsync("q", s => s with { MaxDeliveries = 7 });
         await Store.CreateTopicAsync("events").WaitAsync(Timeout);
         await Store.SubscribeAsync("events", "q", "x.>", new Dictionary<string, string>()).WaitAsync(Timeout);
-        await PublishAsync("q", [Text("acked"), Text("leased"), Text("never-received") with { Priority = 0, Headers = new Dictionary<string, string> { ["h"] = "v" } }]);
-        var received = await ReceiveAsync("q", 2);
+        await PublishAsync("q", [Text("acked"), Text("leased"), Text("never-received") with { Headers = new Dictionary<string, string> { ["h"] = "v" } }]);
+        // A short lease: an engine that keeps leases across restarts hands the message out again once it expires.
+        var received = await ReceiveAsync("q", 2, OneSecond);
         await AckAsync("q", received[0]);
 
         Store = await ReopenAsync().WaitAsync(Timeout);
@@ -444,11 +445,16 @@ public abstract class BrokerStoreConformance : IAsyncLifetime
         var queue = await Store.GetQueueAsync("q").WaitAsync(Timeout);
         Assert.Equal(7, queue!.Settings.MaxDeliveries);
         Assert.Single(await Store.ListSubscriptionsAsync("events").WaitAsync(Timeout));
-        var again = await ReceiveAsync("q", 10);
-        Assert.Equal(["leased", "never-received"], again.Select(Body));
-        Assert.Equal("v", again[1].Headers["h"]);
+        var again = new List<BrokerMessage>();
+        var deadline = DateTime.UtcNow + LongWait;
+        while (again.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            again.AddRange(await ReceiveAsync("q", 10, TimeSpan.FromSeconds(30), OneSecond));
+        }
+        Assert.Equal(["leased", "never-received"], again.Select(Body).Order());
+        Assert.Equal("v", again.Single(m => Body(m) == "never-received").Headers["h"]);
         Assert.Equal(ErrorCodes.LeaseExpired, Assert.Single(await Store.AckAsync("q", [Lease(received[1])]).WaitAsync(Timeout)).Error);
-        await Store.AckAsync("q", again.Select(Lease).ToArray()).WaitAsync(Timeout);
+        Assert.All(await Store.AckAsync("q", again.Select(Lease).ToArray()).WaitAsync(Timeout), r => Assert.True(r.Succeeded));
         var published = await PublishAsync("q", [Text("after")]);
         Assert.Equal(published[0].Id, Assert.Single(await ReceiveAsync("q", 10)).Id);
     }
