@@ -108,6 +108,21 @@ public abstract class BrokerStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_batch_is_published_received_and_acked_in_full()
+    {
+        await CreateAsync("q");
+        var published = await PublishAsync("q", Enumerable.Range(0, 150).Select(i => Text(i.ToString())).ToArray());
+
+        var received = await ReceiveAsync("q", 1000);
+        var results = await Store.AckAsync("q", received.Select(Lease).ToArray()).WaitAsync(Timeout);
+
+        Assert.Equal(published.Select(p => p.Id), received.Select(m => m.Id));
+        Assert.Equal(150, results.Count(r => r.Succeeded));
+        Assert.Equal(0, (await StatsAsync("q")).Depth);
+        Assert.Empty(await Store.PeekAsync("q", 10).WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task An_extended_lease_outlives_its_original_expiry()
     {
         await CreateAsync("q");
