@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
+using Switchboard.Sqlite.Broker;
 using Switchboard.Storage;
 
 namespace Switchboard.Sqlite;
@@ -22,6 +23,7 @@ public static class SqliteEngine
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.SqliteKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
         services.AddHostedService<SqliteStartup>();
+        services.AddSqliteBroker();
         return services;
     }
 

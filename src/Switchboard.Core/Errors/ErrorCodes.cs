@@ -44,6 +44,21 @@ public static class ErrorCodes
     public static readonly ErrorCode RevisionMismatch = new("revision_mismatch", 412, "The key's current revision is not the expected one.");
     public static readonly ErrorCode KeyExists = new("key_exists", 412, "The key already exists.");
 
+    // Broker
+    public static readonly ErrorCode InvalidName = new("invalid_name", 400, "The name is not valid for a queue or topic.");
+    public static readonly ErrorCode QueueNotFound = new("queue_not_found", 404, "The queue does not exist.");
+    public static readonly ErrorCode QueueExists = new("queue_exists", 409, "A queue with this name already exists.");
+    public static readonly ErrorCode QueueNotEmpty = new("queue_not_empty", 409, "The queue still holds messages; purge it or delete with force=true.");
+    public static readonly ErrorCode QueueFull = new("queue_full", 429, "The queue holds its maximum number of messages; retry after consumers catch up.");
+    public static readonly ErrorCode MessageTooLarge = new("message_too_large", 413, "A message body is larger than the server accepts.");
+    public static readonly ErrorCode BatchTooLarge = new("batch_too_large", 400, "The batch holds too many messages or bytes.");
+    public static readonly ErrorCode MessageNotFound = new("message_not_found", 404, "The message does not exist in this queue.");
+    public static readonly ErrorCode InvalidLease = new("invalid_lease", 400, "The lease token is malformed.");
+    public static readonly ErrorCode LeaseExpired = new("lease_expired", 409, "The lease expired or belongs to an earlier delivery.");
+    public static readonly ErrorCode TopicNotFound = new("topic_not_found", 404, "The topic does not exist.");
+    public static readonly ErrorCode TopicExists = new("topic_exists", 409, "A topic with this name already exists.");
+    public static readonly ErrorCode SubscriptionNotFound = new("subscription_not_found", 404, "The subscription does not exist on this topic.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

@@ -1,3 +1,4 @@
+using Switchboard.Server.Broker;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
 using Switchboard.Server.Operations;
@@ -32,6 +33,7 @@ public static class SwitchboardHost
         builder.AddStorage();
         builder.AddIdentityFeature();
         builder.AddKv();
+        builder.AddBroker();
 
         var app = builder.Build();
 
@@ -41,6 +43,7 @@ public static class SwitchboardHost
         app.MapOperations();
         app.MapIdentityFeature();
         app.MapKvApi();
+        app.MapBrokerApi();
         mapExtra?.Invoke(app);
         return app;
     }

@@ -1,0 +1,16 @@
+using Switchboard.Errors;
+
+namespace Switchboard.Broker;
+
+/// <summary>The answer for one lease of an ack, nack or extend.</summary>
+/// <param name="Error">Null when it succeeded, e.g. <see cref="ErrorCodes.LeaseExpired"/>.</param>
+/// <param name="LeaseExpiresAt">For a successful extend, when the lease now ends.</param>
+public sealed record SettleResult(string Lease, ErrorCode? Error, string? Detail = null, DateTimeOffset? LeaseExpiresAt = null)
+{
+    public bool Succeeded => Error is null;
+
+    public static SettleResult Ok(LeaseToken lease, DateTimeOffset? leaseExpiresAt = null) => new(lease.ToString(), null, null, leaseExpiresAt);
+
+    public static SettleResult Expired(LeaseToken lease) =>
+        new(lease.ToString(), ErrorCodes.LeaseExpired, "The lease expired or belongs to an earlier delivery; the message is (or will be) delivered again.");
+}
