@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Postgres.Broker;
 using Switchboard.Storage;
 
 namespace Switchboard.Postgres;
@@ -16,6 +17,7 @@ public static class PostgresEngine
         // Stores resolve the database after start-up has migrated it.
         services.AddSingleton(sp => sp.GetRequiredService<PostgresStartup>().Database);
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
+        services.AddPostgresBroker();
         return services;
     }
 
