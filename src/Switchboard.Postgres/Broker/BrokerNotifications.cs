@@ -26,6 +26,7 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
     // Cancels a wait outright (breaking the connection) when a polite stop does not end it in time.
     private readonly CancellationTokenSource _abort = new();
     private Task? _loop;
+    private volatile int _processId;
 
     /// <summary>
     /// Connects and starts listening. When no other node holds the presence lock, <paramref name="whenAlone"/>
@@ -36,6 +37,9 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
         var connection = await ConnectAsync(whenAlone, cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => ListenAsync(connection), CancellationToken.None);
     }
+
+    /// <summary>The server process of the listening connection; 0 while reconnecting.</summary>
+    public int ProcessId => _processId;
 
     /// <summary>A waiter for <paramref name="queue"/>; completed by the next signal for it.</summary>
     public TaskCompletionSource Register(string queue)
@@ -135,6 +139,7 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
             {
                 await PostgresDatabase.Execute(connection, $"SELECT pg_advisory_unlock({PresenceLock})", cancellationToken).ConfigureAwait(false);
             }
+            _processId = connection.ProcessID;
             return connection;
         }
         catch
@@ -164,6 +169,7 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
             catch (Exception ex)
             {
                 LogListenerLost(logger, ex);
+                _processId = 0;
                 await current.DisposeAsync().ConfigureAwait(false);
                 var replacement = await ReconnectAsync().ConfigureAwait(false);
                 if (replacement is null)

@@ -58,6 +58,9 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         _sweeper = Task.Run(SweepLoopAsync, CancellationToken.None);
     }
 
+    /// <summary>The server process of this node's LISTEN connection; 0 while it reconnects.</summary>
+    internal int ListenerProcessId => _notifications.ProcessId;
+
     public async Task<QueueInfo> CreateQueueAsync(string name, QueueSettings settings, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
