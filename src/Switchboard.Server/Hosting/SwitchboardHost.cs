@@ -1,3 +1,4 @@
+using Switchboard.Server.Broker;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
@@ -28,12 +29,14 @@ public static class SwitchboardHost
         builder.AddOperations();
         builder.AddStorage();
         builder.AddIdentityFeature();
+        builder.AddBroker();
 
         var app = builder.Build();
 
         app.UsePlatform();
         app.MapOperations();
         app.MapIdentityFeature();
+        app.MapBrokerApi();
         return app;
     }
 }

@@ -26,6 +26,7 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
     private readonly BrokerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly BrokerMetrics? _metrics;
     private readonly ConcurrentDictionary<string, QueueState> _queues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -34,14 +35,18 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
     // The next message sequence; touched only on the writer thread after start-up.
     private long _seq;
     private long _cachedBytes;
+    private int _disposed;
 
-    public SqliteBrokerStore(SqliteDatabase database, BrokerOptions options, ILogger<SqliteBrokerStore> logger, TimeProvider? time = null)
+    public SqliteBrokerStore(SqliteDatabase database, BrokerOptions options, ILogger<SqliteBrokerStore> logger, TimeProvider? time = null, BrokerMetrics? metrics = null)
     {
         _database = database;
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _metrics = metrics;
         Load();
+        // Reading a count without the queue's lock is a harmless race for a gauge.
+        metrics?.ObserveDepth(() => _queues.Values.Select(q => BrokerMetrics.Depth(q.Name, q.Entries.Count)).ToArray());
         _sweeper = Task.Run(SweepLoopAsync);
     }
 
@@ -429,6 +434,11 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose it once per registration (the store and its interface).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sweeper.ConfigureAwait(false);
         foreach (var state in _queues.Values)

@@ -1,0 +1,232 @@
+using System.Text;
+using System.Text.Json.Serialization;
+using Switchboard.Broker;
+using Switchboard.Errors;
+
+namespace Switchboard.Server.Broker;
+
+/// <summary>The JSON shapes of the broker API and their mapping to the core types. Bodies become bytes here and only here.</summary>
+internal static class BrokerContracts
+{
+    public sealed record QueueRequest(
+        string? Name,
+        int? LeaseSeconds,
+        int? MaxDeliveries,
+        string? DeadLetterQueue,
+        int? RetentionSeconds,
+        int? MaxLength,
+        int? DedupWindowSeconds,
+        string? Ordering)
+    {
+        public QueueSettingsInput ToInput() => new()
+        {
+            LeaseSeconds = LeaseSeconds,
+            MaxDeliveries = MaxDeliveries,
+            DeadLetterQueue = DeadLetterQueue,
+            RetentionSeconds = RetentionSeconds,
+            MaxLength = MaxLength,
+            DedupWindowSeconds = DedupWindowSeconds,
+            Ordering = ParseOrdering(Ordering),
+        };
+    }
+
+    public sealed record QueueResponse(
+        string Name,
+        int LeaseSeconds,
+        int MaxDeliveries,
+        string? DeadLetterQueue,
+        int? RetentionSeconds,
+        int? MaxLength,
+        int DedupWindowSeconds,
+        string Ordering,
+        DateTimeOffset CreatedAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StatsResponse? Stats)
+    {
+        public static QueueResponse From(QueueInfo queue, QueueStats? stats = null) => new(
+            queue.Name, queue.Settings.LeaseSeconds, queue.Settings.MaxDeliveries, queue.Settings.DeadLetterQueue,
+            queue.Settings.RetentionSeconds, queue.Settings.MaxLength, queue.Settings.DedupWindowSeconds,
+            FormatOrdering(queue.Settings.Ordering), queue.CreatedAt, stats is null ? null : StatsResponse.From(stats));
+    }
+
+    public sealed record QueueListResponse(IReadOnlyList<QueueResponse> Queues);
+
+    public sealed record StatsResponse(string Name, long Depth, long Ready, long InFlight, long Delayed, long DeadLetterDepth, double? OldestAgeSeconds)
+    {
+        public static StatsResponse From(QueueStats s) => new(s.Name, s.Depth, s.Ready, s.InFlight, s.Delayed, s.DeadLetterDepth, s.OldestAgeSeconds);
+    }
+
+    public sealed record ServerStatsResponse(int Queues, long Depth, long Ready, long InFlight, long Delayed, IReadOnlyList<StatsResponse> PerQueue);
+
+    public sealed record PurgeResponse(long Purged);
+
+    public sealed record MessageRequest(
+        string? Body,
+        string? BodyEncoding,
+        Dictionary<string, string>? Headers,
+        int? DelaySeconds,
+        int? TtlSeconds,
+        int? Priority,
+        string? GroupKey,
+        string? IdempotencyKey);
+
+    /// <summary>One message (the fields at the top level) or a batch in <c>messages</c>; topics add <c>subject</c>.</summary>
+    public sealed record PublishRequest(
+        string? Subject,
+        string? Body,
+        string? BodyEncoding,
+        Dictionary<string, string>? Headers,
+        int? DelaySeconds,
+        int? TtlSeconds,
+        int? Priority,
+        string? GroupKey,
+        string? IdempotencyKey,
+        List<MessageRequest?>? Messages)
+    {
+        [JsonIgnore]
+        public bool IsBatch => Messages is not null;
+
+        public IReadOnlyList<OutgoingMessage> ToMessages(int maxBatch)
+        {
+            if (Messages is null)
+            {
+                return [ToMessage(new MessageRequest(Body, BodyEncoding, Headers, DelaySeconds, TtlSeconds, Priority, GroupKey, IdempotencyKey), "")];
+            }
+            if (Messages.Count > maxBatch)
+            {
+                throw new SwitchboardException(ErrorCodes.BatchTooLarge, $"A batch holds at most {maxBatch} messages; this one has {Messages.Count}. Split it.");
+            }
+            var result = new OutgoingMessage[Messages.Count];
+            for (var i = 0; i < Messages.Count; i++)
+            {
+                result[i] = ToMessage(Messages[i] ?? throw SwitchboardException.Validation($"messages[{i}]", "A message must be an object."), $"messages[{i}].");
+            }
+            return result;
+        }
+
+        private static OutgoingMessage ToMessage(MessageRequest request, string field)
+        {
+            if (request.Body is null)
+            {
+                throw SwitchboardException.Validation(field + "body", "body is required (a string; use bodyEncoding 'base64' for binary data).");
+            }
+            var (bytes, encoding) = request.BodyEncoding switch
+            {
+                null or "utf8" => (Encoding.UTF8.GetBytes(request.Body), Switchboard.Broker.BodyEncoding.Utf8),
+                "base64" => (DecodeBase64(request.Body, field + "body"), Switchboard.Broker.BodyEncoding.Base64),
+                var other => throw SwitchboardException.Validation(field + "bodyEncoding", $"bodyEncoding '{other}' is not known; use 'utf8' or 'base64'."),
+            };
+            return new OutgoingMessage(bytes)
+            {
+                Encoding = encoding,
+                Headers = request.Headers,
+                Delay = TimeSpan.FromSeconds(request.DelaySeconds ?? 0),
+                TimeToLive = request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
+                Priority = request.Priority ?? 0,
+                GroupKey = request.GroupKey,
+                IdempotencyKey = request.IdempotencyKey,
+            };
+        }
+
+        private static byte[] DecodeBase64(string text, string field)
+        {
+            try
+            {
+                return Convert.FromBase64String(text);
+            }
+            catch (FormatException)
+            {
+                throw SwitchboardException.Validation(field, "body is not valid base64.");
+            }
+        }
+    }
+
+    public sealed record PublishedResponse(Guid Id, bool Duplicate);
+
+    public sealed record PublishedBatchResponse(IReadOnlyList<PublishedResponse> Messages);
+
+    public sealed record TopicPublishedResponse(Guid Id, bool Duplicate, IReadOnlyList<TopicDelivery> Deliveries);
+
+    public sealed record TopicPublishedBatchResponse(IReadOnlyList<TopicPublishedResponse> Messages);
+
+    public sealed record ReceiveRequest(int? Max, int? WaitSeconds, int? LeaseSeconds);
+
+    public sealed record MessageResponse(
+        Guid Id,
+        string Body,
+        string BodyEncoding,
+        IReadOnlyDictionary<string, string> Headers,
+        int DeliveryCount,
+        DateTimeOffset EnqueuedAt,
+        int Priority,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GroupKey,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Lease,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LeaseExpiresAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AvailableAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceQueue,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DeliveryRecord>? History)
+    {
+        public static MessageResponse From(BrokerMessage m, bool peek) => new(
+            m.Id,
+            m.Encoding == Switchboard.Broker.BodyEncoding.Base64 ? Convert.ToBase64String(m.Body.Span) : Encoding.UTF8.GetString(m.Body.Span),
+            m.Encoding == Switchboard.Broker.BodyEncoding.Base64 ? "base64" : "utf8",
+            m.Headers,
+            m.DeliveryCount,
+            m.EnqueuedAt,
+            m.Priority,
+            m.GroupKey,
+            m.Lease,
+            m.LeaseExpiresAt,
+            peek ? m.State : null,
+            m.AvailableAt,
+            m.SourceQueue,
+            m.History.Count == 0 ? null : m.History);
+    }
+
+    public sealed record MessageListResponse(IReadOnlyList<MessageResponse> Messages);
+
+    public sealed record SettleRequest(List<string?>? Leases, int? DelaySeconds, string? Reason, bool? DeadLetter, int? LeaseSeconds);
+
+    public sealed record SettleResultResponse(
+        string Lease,
+        bool Ok,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LeaseExpiresAt);
+
+    public sealed record SettleResponse(int Succeeded, int Failed, IReadOnlyList<SettleResultResponse> Results)
+    {
+        public static SettleResponse From(IReadOnlyList<SettleResult> results) => new(
+            results.Count(r => r.Succeeded),
+            results.Count(r => !r.Succeeded),
+            results.Select(r => new SettleResultResponse(r.Lease, r.Succeeded, r.Error?.Code, r.Detail, r.LeaseExpiresAt)).ToArray());
+    }
+
+    public sealed record RedriveRequest(List<Guid>? Ids, string? Target, int? RatePerSecond);
+
+    public sealed record RedriveResponse(int Moved);
+
+    public sealed record TopicRequest(string? Name);
+
+    public sealed record TopicListResponse(IReadOnlyList<TopicInfo> Topics);
+
+    public sealed record SubscriptionRequest(string? Queue, string? Pattern, Dictionary<string, string>? Headers);
+
+    public sealed record SubscriptionListResponse(IReadOnlyList<Subscription> Subscriptions);
+
+    public static QueueOrdering? ParseOrdering(string? text) => text switch
+    {
+        null => null,
+        "none" => QueueOrdering.None,
+        "fifo" => QueueOrdering.Fifo,
+        "fifo-by-group" or "fifoByGroup" => QueueOrdering.FifoByGroup,
+        _ => throw SwitchboardException.Validation("ordering", $"ordering '{text}' is not known; use 'none', 'fifo' or 'fifo-by-group'."),
+    };
+
+    public static string FormatOrdering(QueueOrdering ordering) => ordering switch
+    {
+        QueueOrdering.Fifo => "fifo",
+        QueueOrdering.FifoByGroup => "fifo-by-group",
+        _ => "none",
+    };
+}
