@@ -27,6 +27,7 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
     private readonly CancellationTokenSource _abort = new();
     private Task? _loop;
     private volatile int _processId;
+    private int _disposed;
 
     /// <summary>
     /// Connects and starts listening. When no other node holds the presence lock, <paramref name="whenAlone"/>
@@ -216,7 +217,7 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
 
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }

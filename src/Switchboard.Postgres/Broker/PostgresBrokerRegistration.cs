@@ -13,7 +13,8 @@ internal static class PostgresBrokerRegistration
         services.AddSingleton(sp => new PostgresBrokerStore(
             sp.GetRequiredService<PostgresDatabase>(),
             sp.GetRequiredService<IOptions<BrokerOptions>>().Value,
-            sp.GetRequiredService<ILogger<PostgresBrokerStore>>()));
+            sp.GetRequiredService<ILogger<PostgresBrokerStore>>(),
+            sp.GetService<BrokerMetrics>()));
         services.AddSingleton<IBrokerStore>(sp => sp.GetRequiredService<PostgresBrokerStore>());
         services.AddHostedService<PostgresBrokerStartup>();
         return services;

@@ -306,6 +306,7 @@ internal sealed partial class PostgresBrokerStore
         leaseCommand.Parameters.Add(Interval(lease ?? TimeSpan.FromSeconds(settings.LeaseSeconds)));
         batch.BatchCommands.Add(leaseCommand);
         var leased = new List<(long Seq, int Priority, BrokerMessage Message)>();
+        var redelivered = 0;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (ordering != QueueOrdering.None)
@@ -316,8 +317,10 @@ internal sealed partial class PostgresBrokerStore
             {
                 var token = new LeaseToken(reader.GetGuid(0), reader.GetInt32(5), unchecked((ulong)reader.GetInt64(10)));
                 leased.Add((reader.GetInt64(1), reader.GetInt16(7), ReadMessage(reader, token, BrokerMessage.InFlight)));
+                redelivered += reader.GetBoolean(14) ? 1 : 0;
             }
         }
+        _metrics?.Redelivered(queue, redelivered);
         // RETURNING follows no order; hand the messages out in the queue's.
         var ordered = ordering == QueueOrdering.None
             ? leased.OrderByDescending(l => l.Priority).ThenBy(l => l.Seq)
@@ -332,7 +335,7 @@ internal sealed partial class PostgresBrokerStore
         {
             // Only the head, and only while nothing of the queue is in flight.
             QueueOrdering.Fifo => $"""
-                SELECT m.id FROM broker_messages m
+                SELECT m.id, m.lease_until IS NOT NULL AS expired FROM broker_messages m
                 WHERE m.queue = $1 AND {Takeable("m")}
                   AND NOT EXISTS (SELECT 1 FROM broker_messages f WHERE f.queue = $1 AND f.lease_until >= now())
                 ORDER BY m.seq LIMIT $2
@@ -340,7 +343,7 @@ internal sealed partial class PostgresBrokerStore
                 """,
             // Per group only its head, and only while nothing of the group is in flight; ungrouped messages flow.
             QueueOrdering.FifoByGroup => $"""
-                SELECT m.id FROM broker_messages m
+                SELECT m.id, m.lease_until IS NOT NULL AS expired FROM broker_messages m
                 WHERE m.queue = $1 AND {Takeable("m")}
                   AND (m.group_key IS NULL OR (
                       NOT EXISTS (SELECT 1 FROM broker_messages f WHERE f.queue = $1 AND f.group_key = m.group_key AND f.lease_until >= now())
@@ -349,7 +352,7 @@ internal sealed partial class PostgresBrokerStore
                 FOR UPDATE SKIP LOCKED
                 """,
             _ => $"""
-                SELECT m.id FROM broker_messages m
+                SELECT m.id, m.lease_until IS NOT NULL AS expired FROM broker_messages m
                 WHERE m.queue = $1 AND {Takeable("m")}
                 ORDER BY m.priority DESC, m.seq LIMIT $2
                 FOR UPDATE SKIP LOCKED
@@ -365,7 +368,7 @@ internal sealed partial class PostgresBrokerStore
                 lease_until = now() + $4,
                 lease_nonce = ('x' || substr(md5(gen_random_uuid()::text), 1, 16))::bit(64)::bigint
             FROM picked WHERE m.id = picked.id
-            RETURNING {{MessageColumns}}
+            RETURNING {{MessageColumns}}, picked.expired
             """;
     }
 

@@ -13,6 +13,8 @@ internal sealed partial class PostgresBrokerStore
 
     private static readonly TimeSpan CampaignInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DedupCleanupInterval = TimeSpan.FromMinutes(1);
+    // Counting every queue is a scan; the gauge is scraped every few seconds anyway.
+    private static readonly TimeSpan DepthRefreshInterval = TimeSpan.FromSeconds(10);
     private static readonly string SweeperLock = $"{NodeLockClass}, {SweeperLockId}";
 
     private volatile bool _sweeping;
@@ -31,10 +33,16 @@ internal sealed partial class PostgresBrokerStore
         var sweep = new SweepState();
         NpgsqlConnection? leader = null;
         var nextCampaign = 0L;
+        var nextDepths = 0L;
         try
         {
             while (!_stopping.IsCancellationRequested)
             {
+                if (_metrics is not null && Stopwatch.GetTimestamp() >= nextDepths)
+                {
+                    nextDepths = Stopwatch.GetTimestamp() + (long)(DepthRefreshInterval.TotalSeconds * Stopwatch.Frequency);
+                    await RefreshDepthsSafelyAsync().ConfigureAwait(false);
+                }
                 if (leader is null && Stopwatch.GetTimestamp() >= nextCampaign)
                 {
                     nextCampaign = Stopwatch.GetTimestamp() + (long)(CampaignInterval.TotalSeconds * Stopwatch.Frequency);
@@ -76,6 +84,18 @@ internal sealed partial class PostgresBrokerStore
             {
                 await ResignAsync(leader).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task RefreshDepthsSafelyAsync()
+    {
+        try
+        {
+            await RefreshDepthsAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LogSweepFailed(_logger, ex);
         }
     }
 
@@ -204,8 +224,8 @@ internal sealed partial class PostgresBrokerStore
             }
         }
         var deletes = new List<Guid>();
-        var moves = new List<(Guid Id, string Target, string History, int? Retention)>();
-        var retries = new List<(Guid Id, string History)>();
+        var moves = new List<(Guid Id, string Source, string Target, string History, int? Retention)>();
+        var retries = new List<(Guid Id, string Queue, string History)>();
         var woken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -230,12 +250,12 @@ internal sealed partial class PostgresBrokerStore
             }
             else if ((deadLetter || exhausted) && queue.DeadLetter is { } target)
             {
-                moves.Add((row.Id, target, json, queue.DeadLetterRetention));
+                moves.Add((row.Id, row.Queue, target, json, queue.DeadLetterRetention));
                 woken.Add(target);
             }
             else
             {
-                retries.Add((row.Id, json));
+                retries.Add((row.Id, row.Queue, json));
             }
         }
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -273,6 +293,20 @@ internal sealed partial class PostgresBrokerStore
             command.Parameters.Add(Array(retries.Select(r => r.History).ToArray(), NpgsqlDbType.Text));
             command.Parameters.Add(Interval(delay));
             batch.BatchCommands.Add(command);
+        }
+        if (_metrics is not null)
+        {
+            foreach (var group in moves.GroupBy(m => m.Source, StringComparer.Ordinal))
+            {
+                _metrics.DeadLettered(group.Key, group.Count());
+            }
+            if (outcome == "lease_expired")
+            {
+                foreach (var group in retries.GroupBy(r => r.Queue, StringComparer.Ordinal))
+                {
+                    _metrics.Redelivered(group.Key, group.Count());
+                }
+            }
         }
         var wake = woken.ToArray();
         var notify = new NpgsqlBatchCommand($"SELECT pg_notify('{BrokerNotifications.Channel}', q) FROM unnest($1::text[]) AS q");

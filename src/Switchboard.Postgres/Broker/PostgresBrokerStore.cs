@@ -36,16 +36,22 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
     private readonly PostgresDatabase _database;
     private readonly BrokerOptions _options;
     private readonly ILogger _logger;
+    private readonly BrokerMetrics? _metrics;
     private readonly BrokerNotifications _notifications;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _sweeper;
+    private int _disposed;
+    // The depth gauge answers from memory; this snapshot is refreshed in the background (see RefreshDepthsAsync).
+    private volatile IReadOnlyDictionary<string, long> _depths = new Dictionary<string, long>();
 
-    public PostgresBrokerStore(PostgresDatabase database, BrokerOptions options, ILogger<PostgresBrokerStore> logger)
+    public PostgresBrokerStore(PostgresDatabase database, BrokerOptions options, ILogger<PostgresBrokerStore> logger, BrokerMetrics? metrics = null)
     {
         _database = database;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         _notifications = new BrokerNotifications(database, logger);
+        metrics?.ObserveDepth(() => _depths.Select(d => BrokerMetrics.Depth(d.Key, d.Value)).ToArray());
     }
 
     /// <summary>
@@ -196,7 +202,8 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested)
+        // The container may dispose it once per registration (the store and its interface).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
@@ -207,6 +214,22 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         }
         await _notifications.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    /// <summary>Counts what every queue holds, for the depth gauge; every node does this now and then.</summary>
+    internal async Task RefreshDepthsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("""
+            SELECT q.name, (SELECT count(*) FROM broker_messages m WHERE m.queue = q.name) FROM broker_queues q
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var depths = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            depths[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        _depths = depths;
     }
 
     /// <summary>Ends every lease: run by the first node of a (re)started cluster, while it alone holds the presence lock.</summary>
