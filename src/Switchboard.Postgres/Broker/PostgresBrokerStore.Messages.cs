@@ -29,6 +29,19 @@ internal sealed partial class PostgresBrokerStore
 
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await PublishCoreAsync(queue, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The queue was deleted between reading it and inserting into it.
+            throw QueueNotFound(queue);
+        }
+    }
+
+    private async Task<IReadOnlyList<PublishResult>> PublishCoreAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (messages.All(m => m.IdempotencyKey is null))
         {
