@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Postgres.Broker;
 using Switchboard.Storage;
 
 namespace Switchboard.Postgres;
@@ -18,6 +19,7 @@ public static class PostgresEngine
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.PostgresKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
+        services.AddPostgresBroker();
         return services;
     }
 
