@@ -14,6 +14,9 @@ internal static class SwitchboardCli
             new ServeCommand(console),
             new ConfigCommand(console),
             new TokenCommand(console),
+            new QueueCommand(console),
+            new PublishCommand(console),
+            new ConsumeCommand(console),
         };
         return root;
     }

@@ -1,4 +1,5 @@
 using Switchboard.Server.Broker;
+using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
@@ -38,6 +39,7 @@ public static class SwitchboardHost
         app.MapOperations();
         app.MapIdentityFeature();
         app.MapBrokerApi();
+        app.MapGraphQLApi();
         return app;
     }
 }
