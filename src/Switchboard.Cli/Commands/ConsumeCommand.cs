@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console;
-using Switchboard.Client;
 
 namespace Switchboard.Cli.Commands;
 

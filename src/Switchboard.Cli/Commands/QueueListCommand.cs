@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Switchboard.Client;
 
 namespace Switchboard.Cli.Commands;
 

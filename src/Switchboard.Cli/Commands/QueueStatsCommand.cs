@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Switchboard.Client;
 
 namespace Switchboard.Cli.Commands;
 
