@@ -40,6 +40,9 @@ internal static class SwitchboardCli
                 Output = console.Out,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
+                // The server's own lifetime handles Ctrl+C and SIGTERM and drains requests for as long as it
+                // needs; other commands simply end on Ctrl+C.
+                ProcessTerminationTimeout = null,
             }, cancellationToken);
         }
         catch (OperationCanceledException)

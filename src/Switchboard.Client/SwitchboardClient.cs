@@ -20,6 +20,7 @@ public sealed partial class SwitchboardClient : IDisposable
     };
 
     private readonly HttpClient _http;
+    private readonly Uri _baseAddress;
     private readonly bool _ownsHttp;
     private readonly SwitchboardCredentials? _credentials;
 
@@ -46,11 +47,9 @@ public sealed partial class SwitchboardClient : IDisposable
         {
             throw new ArgumentException("The HttpClient needs an absolute BaseAddress, e.g. http://127.0.0.1:8080.", nameof(httpClient));
         }
-        // Relative paths resolve under the base address only when it ends with a slash.
-        if (!address.AbsolutePath.EndsWith('/'))
-        {
-            httpClient.BaseAddress = new Uri(address.AbsoluteUri + "/");
-        }
+        // Relative paths resolve under the base address only when it ends with a slash; the HttpClient itself is
+        // left as given, since it may be shared and already in use.
+        _baseAddress = address.AbsolutePath.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
         _http = httpClient;
         _ownsHttp = ownsHttpClient;
         _credentials = credentials;
@@ -58,7 +57,7 @@ public sealed partial class SwitchboardClient : IDisposable
     }
 
     /// <summary>The server this client talks to.</summary>
-    public Uri BaseAddress => _http.BaseAddress!;
+    public Uri BaseAddress => _baseAddress;
 
     /// <summary>The clock that decides when an access token is due for refresh; tests replace it.</summary>
     internal TimeProvider Time { get; set; } = TimeProvider.System;
@@ -129,7 +128,7 @@ public sealed partial class SwitchboardClient : IDisposable
     private Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, object? body, string? bearer, CancellationToken cancellationToken)
     {
         // A request message cannot be sent twice, so a retry builds a fresh one.
-        var request = new HttpRequestMessage(method, path);
+        var request = new HttpRequestMessage(method, new Uri(_baseAddress, path));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);

@@ -9,6 +9,9 @@ public sealed class HostingOptions
     /// </summary>
     public string Urls { get; set; } = HostingRegistration.DefaultUrl;
 
+    /// <summary><c>Tls:Enabled</c>, checked against <see cref="Urls"/>: TLS on with only http:// URLs would silently serve plain HTTP.</summary>
+    public bool TlsEnabled { get; set; }
+
     /// <summary>The entries of <see cref="Urls"/>, trimmed, without empty ones.</summary>
     public IReadOnlyList<string> UrlList =>
         Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

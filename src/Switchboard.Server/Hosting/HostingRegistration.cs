@@ -15,7 +15,11 @@ internal static class HostingRegistration
             builder.Configuration[UrlsValidator.Key] = TlsRegistration.IsEnabled(builder.Configuration) ? TlsRegistration.DefaultTlsUrl : DefaultUrl;
         }
         builder.Services.AddOptions<HostingOptions>()
-            .Configure<IConfiguration>((options, configuration) => options.Urls = configuration[UrlsValidator.Key] ?? "")
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Urls = configuration[UrlsValidator.Key] ?? "";
+                options.TlsEnabled = TlsRegistration.IsEnabled(configuration);
+            })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HostingOptions>, UrlsValidator>();
         builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();

@@ -19,6 +19,10 @@ internal sealed class UrlsValidator : IValidateOptions<HostingOptions>
             return ValidateOptionsResult.Fail($"{Key}: must name at least one URL, e.g. '{HostingRegistration.DefaultUrl}'.");
         }
         var errors = urls.Select(Check).OfType<string>().ToList();
+        if (options.TlsEnabled && errors.Count == 0 && !urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"Tls:Enabled: TLS is on but {Key} ('{options.Urls}') has no https:// entry; use https:// URLs (e.g. '{TlsRegistration.DefaultTlsUrl}') or turn TLS off.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

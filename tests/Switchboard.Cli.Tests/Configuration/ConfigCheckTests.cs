@@ -94,6 +94,15 @@ public sealed class ConfigCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task Tls_with_only_http_urls_is_refused_rather_than_serving_plain_http()
+    {
+        var result = await CheckAsync("--tls", "--urls", "http://127.0.0.1:9123");
+
+        Assert.True(result.ExitCode == ExitCodes.InvalidConfiguration, result.ToString());
+        Assert.Contains("  Tls:Enabled: TLS is on but Urls ('http://127.0.0.1:9123') has no https:// entry", result.Error);
+    }
+
+    [Fact]
     public async Task Config_check_does_not_create_the_data_folder()
     {
         var data = _data.Combine("not-yet");

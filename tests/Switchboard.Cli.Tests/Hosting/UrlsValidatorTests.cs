@@ -52,4 +52,16 @@ public sealed class UrlsValidatorTests
 
         Assert.StartsWith("Urls: must name at least one URL", Assert.Single(result.Failures!));
     }
+
+    [Fact]
+    public void Tls_on_with_only_http_urls_is_reported_with_the_Tls_Enabled_key()
+    {
+        var result = new UrlsValidator().Validate(null, new HostingOptions { Urls = "http://127.0.0.1:8080", TlsEnabled = true });
+
+        Assert.StartsWith("Tls:Enabled: TLS is on but Urls ('http://127.0.0.1:8080') has no https:// entry", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Tls_on_with_an_https_url_among_others_is_valid() =>
+        Assert.True(new UrlsValidator().Validate(null, new HostingOptions { Urls = "http://127.0.0.1:8080;https://127.0.0.1:8443", TlsEnabled = true }).Succeeded);
 }

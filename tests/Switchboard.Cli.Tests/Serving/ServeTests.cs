@@ -67,5 +67,19 @@ public sealed class ServeTests : IDisposable
         Assert.True(File.Exists(_folder.Combine("from-settings", "switchboard.db")), process.ToString());
     }
 
+    [Fact]
+    public async Task Serve_on_a_port_already_in_use_fails_and_suggests_another()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var result = await CliRun.InvokeAsync(["serve", "--urls", $"http://127.0.0.1:{port}", "--data", _folder.Combine("data")]);
+
+        Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
+        Assert.Contains($"could not listen on http://127.0.0.1:{port}", result.Error);
+        Assert.Contains("choose another with --urls", result.Error);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

@@ -158,7 +158,7 @@ public sealed class ClientIdentityTests
         Assert.Equal("dave", created.Username);
         Assert.Equal("Dave", created.DisplayName);
         Assert.Equal("user", created.Role);
-        Assert.Equal(created, read);
+        Assert.Equal((created.Id, created.Username, created.DisplayName, created.Role), (read.Id, read.Username, read.DisplayName, read.Role));
         Assert.Single(firstPage.Items);
         Assert.NotNull(firstPage.NextCursor);
         Assert.Single(secondPage.Items);
