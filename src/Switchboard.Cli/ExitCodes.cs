@@ -26,6 +26,9 @@ internal static class ExitCodes
     /// <summary>The thing named does not exist (HTTP 404).</summary>
     public const int NotFound = 7;
 
+    /// <summary>The request conflicts with what exists (HTTP 409): the queue exists, is not empty, or a lease expired.</summary>
+    public const int Conflict = 8;
+
     /// <summary>Interrupted by Ctrl+C before finishing (128 + SIGINT, as shells report it).</summary>
     public const int Canceled = 130;
 }

@@ -15,6 +15,9 @@ internal static class SwitchboardCli
             new ConfigCommand(console),
             new TokenCommand(console),
             new KeysCommand(console),
+            new QueueCommand(console),
+            new PublishCommand(console),
+            new ConsumeCommand(console),
         };
         return root;
     }

@@ -1,4 +1,5 @@
 using Switchboard.Server.Broker;
+using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
 using Switchboard.Server.Operations;
@@ -44,6 +45,7 @@ public static class SwitchboardHost
         app.MapIdentityFeature();
         app.MapKvApi();
         app.MapBrokerApi();
+        app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;
     }

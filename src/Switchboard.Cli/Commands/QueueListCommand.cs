@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Switchboard.Cli.Commands;
+
+/// <summary><c>switchboard queue list</c>: the queues the credentials may use, with their counters.</summary>
+internal sealed class QueueListCommand : Command
+{
+    private readonly CliConsole _console;
+    private readonly ServerConnection _connection;
+    private readonly Option<bool> _json = new("--json") { Description = "Print JSON instead of a table." };
+
+    public QueueListCommand(CliConsole console)
+        : base("list", "List queues with their depth, ready, in-flight, delayed and dead-letter counts.")
+    {
+        _console = console;
+        Options.Add(_json);
+        _connection = new ServerConnection(console, this);
+        SetAction(RunAsync);
+    }
+
+    private Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
+        _connection.RunAsync(parseResult, null, stdinIsBody: false, async client =>
+        {
+            var queues = await client.ListQueuesAsync(cancellationToken);
+            if (parseResult.GetValue(_json))
+            {
+                await _console.Out.WriteLineAsync(JsonSerializer.Serialize(queues, CliJson.Options));
+                return ExitCodes.Ok;
+            }
+            if (queues.Count == 0)
+            {
+                await _console.Error.WriteLineAsync("No queues yet; create one with 'switchboard queue create <name>'.");
+                return ExitCodes.Ok;
+            }
+            var rows = queues.Select(q => new[]
+            {
+                q.Name, Count(q.Stats?.Depth), Count(q.Stats?.Ready), Count(q.Stats?.InFlight), Count(q.Stats?.Delayed), Count(q.Stats?.DeadLetterDepth),
+            }).ToList();
+            rows.Insert(0, ["NAME", "DEPTH", "READY", "IN-FLIGHT", "DELAYED", "DEAD"]);
+            var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+            foreach (var row in rows)
+            {
+                await _console.Out.WriteLineAsync(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
+            }
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    private static string Count(long? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+}

@@ -1,0 +1,10 @@
+namespace Switchboard.Client;
+
+/// <summary>The totals over every queue the caller may see (<c>GET /v1/stats</c>).</summary>
+/// <param name="Queues">How many queues are counted.</param>
+/// <param name="Depth">Every message held, summed over the queues.</param>
+/// <param name="Ready">Ready messages, summed.</param>
+/// <param name="InFlight">Leased messages, summed.</param>
+/// <param name="Delayed">Delayed messages, summed.</param>
+/// <param name="PerQueue">Each queue's own counters.</param>
+public sealed record BrokerStats(int Queues, long Depth, long Ready, long InFlight, long Delayed, IReadOnlyList<QueueStats> PerQueue);
