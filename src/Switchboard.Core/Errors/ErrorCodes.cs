@@ -9,6 +9,7 @@ public static class ErrorCodes
     // Request shape
     public static readonly ErrorCode BadRequest = new("bad_request", 400, "The request is not valid.");
     public static readonly ErrorCode ValidationFailed = new("validation_failed", 400, "One or more fields are invalid.");
+    public static readonly ErrorCode InvalidName = new("invalid_name", 400, "The name is not valid for this kind of resource.");
     public static readonly ErrorCode MalformedJson = new("malformed_json", 400, "The request body is not valid JSON for this operation.");
     public static readonly ErrorCode UnsupportedMediaType = new("unsupported_media_type", 415, "The request content type is not supported.");
     public static readonly ErrorCode PayloadTooLarge = new("payload_too_large", 413, "The request body is too large.");
@@ -37,7 +38,6 @@ public static class ErrorCodes
     public static readonly ErrorCode LastAdmin = new("last_admin", 409, "The change would leave no enabled admin.");
 
     // KV buckets
-    public static readonly ErrorCode InvalidName = new("invalid_name", 400, "The name is not valid.");
     public static readonly ErrorCode InvalidKey = new("invalid_key", 400, "The key is not valid.");
     public static readonly ErrorCode BucketNotFound = new("bucket_not_found", 404, "The KV bucket does not exist.");
     public static readonly ErrorCode KeyNotFound = new("key_not_found", 404, "The key does not exist or has expired.");
@@ -45,7 +45,6 @@ public static class ErrorCodes
     public static readonly ErrorCode KeyExists = new("key_exists", 412, "The key already exists.");
 
     // Broker
-    public static readonly ErrorCode InvalidName = new("invalid_name", 400, "The name is not valid for a queue or topic.");
     public static readonly ErrorCode QueueNotFound = new("queue_not_found", 404, "The queue does not exist.");
     public static readonly ErrorCode QueueExists = new("queue_exists", 409, "A queue with this name already exists.");
     public static readonly ErrorCode QueueNotEmpty = new("queue_not_empty", 409, "The queue still holds messages; purge it or delete with force=true.");
