@@ -307,7 +307,7 @@ public sealed class KvApiTests : IAsyncLifetime
             (await _client.GetAsync("v1/kv/cache/tab%09key"), HttpStatusCode.BadRequest, "invalid_key"),
             (await PutBytesAsync("v1/kv/cache/" + new string('k', 513), [1], null), HttpStatusCode.BadRequest, "invalid_key"),
             (await PutBytesAsync("v1/kv/cache/k?ttlSeconds=-5", [1], null), HttpStatusCode.BadRequest, "validation_failed"),
-            (await PutBytesAsync("v1/kv/cache/k?ttlSeconds=soon", [1], null), HttpStatusCode.BadRequest, "bad_request"),
+            (await PutBytesAsync("v1/kv/cache/k?ttlSeconds=soon", [1], null), HttpStatusCode.BadRequest, "validation_failed"),
             (await PutBytesAsync("v1/kv/cache/k", [1], null, r => r.Headers.TryAddWithoutValidation("If-Match", "not-an-etag")), HttpStatusCode.BadRequest, "bad_request"),
             (await PutBytesAsync("v1/kv/cache/k", [1], null, r => r.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"")), HttpStatusCode.BadRequest, "bad_request"),
             (await _client.PutAsync("v1/kv/cache", new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "malformed_json"),

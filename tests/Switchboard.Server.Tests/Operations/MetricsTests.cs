@@ -73,13 +73,10 @@ public sealed class MetricsTests
     public async Task Metrics_can_require_an_admin()
     {
         await using var server = await RunningServer.StartAsync(
-            new Dictionary<string, string?> { ["Operations:MetricsRequireAuth"] = "true" },
-            configure: TestAuthentication.Add);
+            new Dictionary<string, string?> { ["Operations:MetricsRequireAuth"] = "true" });
         using var anonymous = server.CreateClient();
-        using var user = server.CreateClient();
-        user.DefaultRequestHeaders.Add(TestAuthentication.Header, "alice");
-        using var admin = server.CreateClient();
-        admin.DefaultRequestHeaders.Add(TestAuthentication.Header, "admin");
+        using var user = server.CreateClient(await Platform.RateLimitTests.RegisterAndLoginAsync(server, "alice"));
+        using var admin = server.CreateClient(await server.LoginAsync());
 
         using var noCredentials = await anonymous.GetAsync("metrics");
         using var notAdmin = await user.GetAsync("metrics");

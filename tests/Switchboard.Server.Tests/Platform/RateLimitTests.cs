@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Switchboard.Server.Tests.Infrastructure;
 
 namespace Switchboard.Server.Tests.Platform;
@@ -43,11 +44,10 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Each_principal_has_its_own_budget()
     {
-        await using var server = await RunningServer.StartAsync(LimitEveryone(), configure: TestAuthentication.Add);
-        using var alice = server.CreateClient();
-        alice.DefaultRequestHeaders.Add(TestAuthentication.Header, "alice");
-        using var bob = server.CreateClient();
-        bob.DefaultRequestHeaders.Add(TestAuthentication.Header, "bob");
+        await using var server = await RunningServer.StartAsync(LimitEveryone());
+        // Registration and login are limited per IP under /v1/auth, not per principal, so both users get in.
+        using var alice = server.CreateClient(await RegisterAndLoginAsync(server, "alice"));
+        using var bob = server.CreateClient(await RegisterAndLoginAsync(server, "bob"));
 
         using var rejected = await SendUntilRejectedAsync(() => alice.GetAsync("v1/anything"));
         using var other = await bob.GetAsync("v1/anything");
@@ -69,6 +69,15 @@ public sealed class RateLimitTests
             using var response = await client.GetAsync("v1/anything");
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
+    }
+
+    internal static async Task<string> RegisterAndLoginAsync(RunningServer server, string username)
+    {
+        const string password = "a-long-enough-password";
+        using var client = server.CreateClient();
+        using var registered = await client.PostAsJsonAsync("v1/auth/register", new { username, password });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        return await server.LoginAsync(username, password);
     }
 
     private static Dictionary<string, string?> LimitEveryone() => new()
