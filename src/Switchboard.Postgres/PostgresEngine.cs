@@ -16,6 +16,7 @@ public static class PostgresEngine
         // Stores resolve the database after start-up has migrated it.
         services.AddSingleton(sp => sp.GetRequiredService<PostgresStartup>().Database);
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
+        services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
         return services;
     }
 

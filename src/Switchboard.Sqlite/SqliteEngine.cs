@@ -20,6 +20,7 @@ public static class SqliteEngine
             return SqliteDatabase.Open(data.Resolve(storage.Sqlite.File), storage.Sqlite.MaxBatch, sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
+        services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
         services.AddHostedService<SqliteStartup>();
         services.AddSqliteBroker();
         return services;

@@ -34,6 +34,7 @@ public static class ErrorCodes
     public static readonly ErrorCode RegistrationDisabled = new("registration_disabled", 403, "Self-registration is turned off on this server.");
     public static readonly ErrorCode UsernameTaken = new("username_taken", 409, "The username is already taken.");
     public static readonly ErrorCode WeakPassword = new("weak_password", 400, "The password does not meet the policy.");
+    public static readonly ErrorCode LastAdmin = new("last_admin", 409, "The change would leave no enabled admin.");
 
     // Broker
     public static readonly ErrorCode InvalidName = new("invalid_name", 400, "The name is not valid for a queue or topic.");

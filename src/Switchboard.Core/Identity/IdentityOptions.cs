@@ -24,7 +24,8 @@ public sealed class IdentityOptions
 
     public int MaxFailedLogins { get; set; } = 5;
 
-    public int LockoutMinutes { get; set; } = 5;
+    /// <summary>How long an account stays locked; fractions are allowed (0.05 is three seconds).</summary>
+    public double LockoutMinutes { get; set; } = 5;
 
     /// <summary>What the <c>user</c> role may do, as scopes. Admins may do everything.</summary>
     public List<string> UserScopes { get; set; } = ["apikeys:manage"];
