@@ -1,4 +1,3 @@
-using Switchboard.Server.Hosting;
+using Switchboard.Cli;
 
-var app = SwitchboardHost.Build(args);
-await app.RunAsync();
+return await SwitchboardCli.InvokeAsync(args, CliConsole.System);

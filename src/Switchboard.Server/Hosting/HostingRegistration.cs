@@ -10,13 +10,18 @@ internal static class HostingRegistration
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         // Loopback by default: exposing the hub is a decision the operator makes with --urls.
-        if (string.IsNullOrWhiteSpace(builder.Configuration["Urls"]))
+        if (string.IsNullOrWhiteSpace(builder.Configuration[UrlsValidator.Key]))
         {
-            builder.Configuration["Urls"] = DefaultUrl;
+            builder.Configuration[UrlsValidator.Key] = TlsRegistration.IsEnabled(builder.Configuration) ? TlsRegistration.DefaultTlsUrl : DefaultUrl;
         }
+        builder.Services.AddOptions<HostingOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.Urls = configuration[UrlsValidator.Key] ?? "")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HostingOptions>, UrlsValidator>();
         builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DataOptions>, DataOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddTls();
         return builder;
     }
 }

@@ -16,6 +16,7 @@ public static class SwitchboardConfiguration
         ["--data"] = "Data:Path",
         ["--environment"] = "Environment",
         ["--engine"] = "Storage:Engine",
+        ["--tls"] = "Tls:Enabled",
     };
 
     public static void AddSources(IConfigurationManager configuration, string environmentName, string[] args)
@@ -24,6 +25,19 @@ public static class SwitchboardConfiguration
         configuration.AddJsonFile($"appsettings.{environmentName}.json", optional: true, reloadOnChange: false);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         configuration.AddCommandLine(args, SwitchMappings.ToDictionary());
+    }
+
+    /// <summary>
+    /// The environment named by <c>--environment</c> or <c>SWITCHBOARD_Environment</c>, which selects
+    /// <c>appsettings.{Environment}.json</c>; null leaves the choice to <c>DOTNET_ENVIRONMENT</c>/<c>ASPNETCORE_ENVIRONMENT</c>.
+    /// </summary>
+    public static string? EnvironmentFrom(string[] args)
+    {
+        var bootstrap = new ConfigurationBuilder()
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddCommandLine(args, SwitchMappings.ToDictionary())
+            .Build();
+        return string.IsNullOrWhiteSpace(bootstrap["Environment"]) ? null : bootstrap["Environment"];
     }
 
     /// <summary>The same sources without a host, for <c>switchboard config check</c>.</summary>

@@ -20,6 +20,7 @@ public static class SwitchboardHost
         {
             Args = args,
             ContentRootPath = Directory.GetCurrentDirectory(),
+            EnvironmentName = SwitchboardConfiguration.EnvironmentFrom(args),
         });
         SwitchboardConfiguration.AddSources(builder.Configuration, builder.Environment.EnvironmentName, args);
         configure?.Invoke(builder);
