@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Postgres.Broker;
 using Switchboard.Storage;
 
 namespace Switchboard.Postgres;
@@ -17,6 +18,7 @@ public static class PostgresEngine
         services.AddSingleton(sp => sp.GetRequiredService<PostgresStartup>().Database);
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
+        services.AddPostgresBroker();
         return services;
     }
 

@@ -12,6 +12,9 @@ public sealed class BrokerMetrics : IDisposable
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _acked;
     private readonly Counter<long> _nacked;
+    private readonly Counter<long> _redelivered;
+    private readonly Counter<long> _deadLettered;
+    private Func<IEnumerable<Measurement<long>>>? _depth;
 
     public BrokerMetrics(IMeterFactory? meterFactory = null)
     {
@@ -20,6 +23,9 @@ public sealed class BrokerMetrics : IDisposable
         _delivered = _meter.CreateCounter<long>("switchboard.broker.delivered", "{message}", "Messages handed out by a receive (first deliveries and redeliveries).");
         _acked = _meter.CreateCounter<long>("switchboard.broker.acked", "{message}", "Messages acknowledged and deleted.");
         _nacked = _meter.CreateCounter<long>("switchboard.broker.nacked", "{message}", "Messages released by a nack.");
+        _redelivered = _meter.CreateCounter<long>("switchboard.broker.redelivered", "{message}", "Messages made ready again because their lease expired.");
+        _deadLettered = _meter.CreateCounter<long>("switchboard.broker.dead_lettered", "{message}", "Messages moved to a dead-letter queue.");
+        _meter.CreateObservableGauge("switchboard.broker.depth", () => _depth?.Invoke() ?? [], "{message}", "Messages held by a queue: ready, delayed and in flight.");
     }
 
     public Meter Meter => _meter;
@@ -31,6 +37,15 @@ public sealed class BrokerMetrics : IDisposable
     public void Acked(string queue, int count) => Add(_acked, queue, count);
 
     public void Nacked(string queue, int count) => Add(_nacked, queue, count);
+
+    public void Redelivered(string queue, int count) => Add(_redelivered, queue, count);
+
+    public void DeadLettered(string queue, int count) => Add(_deadLettered, queue, count);
+
+    /// <summary>The engine reports queue depths through this; it must answer from memory, without I/O.</summary>
+    public void ObserveDepth(Func<IEnumerable<Measurement<long>>> source) => _depth = source;
+
+    public static Measurement<long> Depth(string queue, long depth) => new(depth, new KeyValuePair<string, object?>("queue", queue));
 
     private static void Add(Counter<long> counter, string queue, int count)
     {

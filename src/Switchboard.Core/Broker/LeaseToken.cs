@@ -42,8 +42,23 @@ public readonly record struct LeaseToken(Guid MessageId, int Delivery, ulong Non
         {
             return false;
         }
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
+        }
         Span<byte> bytes = stackalloc byte[ByteLength];
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != ByteLength || bytes[0] != Version)
+        try
+        {
+            // TryDecodeFromChars reports only a short destination; malformed input still throws.
+            if (!Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != ByteLength || bytes[0] != Version)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
         {
             return false;
         }

@@ -14,7 +14,8 @@ internal static class SqliteBrokerRegistration
             sp.GetRequiredService<SqliteDatabase>(),
             sp.GetRequiredService<IOptions<BrokerOptions>>().Value,
             sp.GetRequiredService<ILogger<SqliteBrokerStore>>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetService<TimeProvider>(),
+            sp.GetService<BrokerMetrics>()));
         services.AddSingleton<IBrokerStore>(sp => sp.GetRequiredService<SqliteBrokerStore>());
         services.AddHostedService<SqliteBrokerStartup>();
         return services;

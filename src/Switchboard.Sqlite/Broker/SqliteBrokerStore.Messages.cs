@@ -481,6 +481,11 @@ internal sealed partial class SqliteBrokerStore
             }
             state.Signal();
         }
+        if (_metrics is not null)
+        {
+            _metrics.Redelivered(state.Name, plans.Count(p => p.Action == ReleaseAction.Retry && p.History[^1].Outcome == "lease_expired"));
+            _metrics.DeadLettered(state.Name, moved?.Count ?? 0);
+        }
         if (moved is not null && deadLetterQueue is not null)
         {
             lock (deadLetterQueue.Gate)

@@ -26,6 +26,7 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
     private readonly BrokerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly BrokerMetrics? _metrics;
     private readonly ConcurrentDictionary<string, QueueState> _queues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -36,13 +37,16 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
     private long _cachedBytes;
     private int _disposed;
 
-    public SqliteBrokerStore(SqliteDatabase database, BrokerOptions options, ILogger<SqliteBrokerStore> logger, TimeProvider? time = null)
+    public SqliteBrokerStore(SqliteDatabase database, BrokerOptions options, ILogger<SqliteBrokerStore> logger, TimeProvider? time = null, BrokerMetrics? metrics = null)
     {
         _database = database;
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _metrics = metrics;
         Load();
+        // Reading a count without the queue's lock is a harmless race for a gauge.
+        metrics?.ObserveDepth(() => _queues.Values.Select(q => BrokerMetrics.Depth(q.Name, q.Entries.Count)).ToArray());
         _sweeper = Task.Run(SweepLoopAsync);
     }
 

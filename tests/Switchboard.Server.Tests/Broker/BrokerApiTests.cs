@@ -128,6 +128,7 @@ public sealed class BrokerApiTests : IAsyncLifetime
     [Theory]
     [InlineData("not-a-lease")]
     [InlineData("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA**")]
     [InlineData("")]
     public async Task A_malformed_lease_token_is_400_invalid_lease(string lease)
     {

@@ -1,0 +1,59 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Broker;
+using Switchboard.Engine.Tests.Infrastructure;
+using Switchboard.Postgres.Broker;
+
+namespace Switchboard.Engine.Tests.Broker;
+
+public sealed class PostgresBrokerMetricsTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Depth_is_reported_per_queue_and_expired_leases_and_dead_letters_are_counted()
+    {
+        using var metrics = new BrokerMetrics();
+        await using var database = await TestDatabases.NewPostgresAsync().WaitAsync(Timeout);
+        await using var store = new PostgresBrokerStore(database, new BrokerOptions { SweepIntervalMilliseconds = 50 }, NullLogger<PostgresBrokerStore>.Instance, metrics);
+        await store.StartAsync().WaitAsync(Timeout);
+        var measurements = new List<(string Instrument, long Value, string? Queue)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            lock (measurements)
+            {
+                measurements.Add((instrument.Name, value, tags.ToArray().FirstOrDefault(t => t.Key == "queue").Value as string));
+            }
+        });
+        listener.Start();
+
+        await store.CreateQueueAsync("q", QueueSettings.Default("q") with { MaxDeliveries = 2 }).WaitAsync(Timeout);
+        await store.PublishAsync("q", [new OutgoingMessage(Encoding.UTF8.GetBytes("a")), new OutgoingMessage(Encoding.UTF8.GetBytes("b"))]).WaitAsync(Timeout);
+        await store.ReceiveAsync("q", 1, TimeSpan.FromSeconds(1), TimeSpan.Zero).WaitAsync(Timeout);
+        // The other message is taken too, so the long poll below can only be answered by the expired lease's redelivery.
+        var other = await store.ReceiveAsync("q", 2, TimeSpan.FromSeconds(30), TimeSpan.Zero).WaitAsync(Timeout);
+        var redelivered = await store.ReceiveAsync("q", 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)).WaitAsync(Timeout);
+        Assert.True(LeaseToken.TryParse(Assert.Single(other).Lease, out var lease));
+        await store.NackAsync("q", [lease.Value], new NackOptions(TimeSpan.Zero, "no", DeadLetter: true)).WaitAsync(Timeout);
+        await store.RefreshDepthsAsync().WaitAsync(Timeout);
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, Assert.Single(redelivered).DeliveryCount);
+        lock (measurements)
+        {
+            Assert.Contains(measurements, m => m.Instrument == "switchboard.broker.depth" && m.Queue == "q" && m.Value == 1);
+            Assert.Contains(measurements, m => m.Instrument == "switchboard.broker.depth" && m.Queue == "q.dlq" && m.Value == 1);
+            Assert.Contains(measurements, m => m.Instrument == "switchboard.broker.redelivered" && m.Queue == "q" && m.Value == 1);
+            Assert.Contains(measurements, m => m.Instrument == "switchboard.broker.dead_lettered" && m.Queue == "q" && m.Value == 1);
+        }
+    }
+}
