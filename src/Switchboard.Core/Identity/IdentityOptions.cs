@@ -27,8 +27,17 @@ public sealed class IdentityOptions
     /// <summary>How long an account stays locked; fractions are allowed (0.05 is three seconds).</summary>
     public double LockoutMinutes { get; set; } = 5;
 
-    /// <summary>What the <c>user</c> role may do, as scopes. Admins may do everything.</summary>
-    public List<string> UserScopes { get; set; } = ["apikeys:manage"];
+    /// <summary>
+    /// What the <c>user</c> role may do, as scopes. Admins may do everything. When none are configured,
+    /// <see cref="DefaultUserScopes"/> apply: the list starts empty because the configuration binder appends
+    /// to a list, so a default placed here could never be taken away.
+    /// </summary>
+    public List<string> UserScopes { get; set; } = [];
+
+    public static IReadOnlyList<string> DefaultUserScopes { get; } = ["apikeys:manage"];
+
+    /// <summary>The configured user scopes, or the defaults when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveUserScopes => UserScopes.Count > 0 ? UserScopes : DefaultUserScopes;
 
     /// <summary>External OIDC issuers whose tokens are accepted.</summary>
     public List<ExternalIssuerOptions> ExternalIssuers { get; set; } = [];

@@ -12,6 +12,7 @@ public sealed class UserStatusCache(IIdentityStore store, TimeProvider time)
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+    private long _generation;
 
     /// <summary>The user's status, or null when the user no longer exists.</summary>
     public async ValueTask<UserStatus?> GetAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -21,17 +22,26 @@ public sealed class UserStatusCache(IIdentityStore store, TimeProvider time)
         {
             return entry.Status;
         }
+        var generation = Interlocked.Read(ref _generation);
         var user = await store.GetUserAsync(userId, cancellationToken).ConfigureAwait(false);
         var status = user is null ? null : new UserStatus(user.Id, user.Username, user.Role, user.Disabled);
         if (_entries.Count > 100_000)
         {
             _entries.Clear();
         }
-        _entries[userId] = new Entry(status, now);
+        // A change that landed while this read was in flight must not be hidden behind a stale entry.
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            _entries[userId] = new Entry(status, now);
+        }
         return status;
     }
 
-    public void Invalidate(Guid userId) => _entries.TryRemove(userId, out _);
+    public void Invalidate(Guid userId)
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.TryRemove(userId, out _);
+    }
 
     private sealed record Entry(UserStatus? Status, DateTimeOffset ReadAt);
 }

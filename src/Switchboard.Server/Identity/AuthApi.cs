@@ -64,9 +64,14 @@ internal static class AuthApi
     private static async Task<Ok<UserResponse>> UpdateMeAsync(UpdateMeRequest request, HttpContext context, UserService users, CancellationToken cancellationToken)
     {
         var caller = context.GetCaller();
-        if (caller.Kind == CallerKind.External || !Guid.TryParse(caller.Id, out var id))
+        if (caller.Kind == CallerKind.External)
         {
             throw new SwitchboardException(ErrorCodes.Forbidden, "This account is managed by its external issuer; change it there.");
+        }
+        // A key is a limited delegate of its owner: it must not change the account it acts for.
+        if (caller.Kind != CallerKind.User || !Guid.TryParse(caller.Id, out var id))
+        {
+            throw new SwitchboardException(ErrorCodes.Forbidden, "Change the account with an access token from a login, not with an API key.");
         }
         var user = await users.UpdateSelfAsync(id, request.DisplayName, request.CurrentPassword, request.NewPassword, cancellationToken);
         return TypedResults.Ok(UserResponse.From(user));

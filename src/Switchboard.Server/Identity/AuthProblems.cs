@@ -32,6 +32,8 @@ internal static class AuthProblems
         SecurityTokenInvalidSignatureException => "The token's signature is not valid.",
         SecurityTokenException => "The token is malformed or invalid.",
         ArgumentException => "The token is malformed.",
+        // The handler could not fetch an external issuer's metadata or keys.
+        InvalidOperationException => "The token's issuer could not be reached to fetch its signing keys; retry later.",
         _ => failure.Message,
     };
 

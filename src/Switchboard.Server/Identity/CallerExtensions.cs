@@ -40,7 +40,7 @@ public static class CallerExtensions
             SwitchboardClaims.KindExternal => CallerKind.External,
             _ => CallerKind.User,
         };
-        var roleScopes = role == Roles.Admin ? ScopeSet.Everything : ScopeSet.FromClaim(string.Join(' ', options.UserScopes));
+        var roleScopes = role == Roles.Admin ? ScopeSet.Everything : ScopeSet.FromClaim(string.Join(' ', options.EffectiveUserScopes));
         var scopeClaim = principal.FindFirstValue(SwitchboardClaims.Scope);
         var credentialScopes = kind == CallerKind.User || scopeClaim is null ? null : ScopeSet.FromClaim(scopeClaim);
         return new Caller(id, name, role, kind, roleScopes, credentialScopes);
