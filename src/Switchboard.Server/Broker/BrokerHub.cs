@@ -61,19 +61,6 @@ internal sealed class BrokerHub(
     /// </summary>
     public async Task<ChannelReader<BrokerHubMessage>> Subscribe(string queue, int credits, int? leaseSeconds, CancellationToken cancellationToken)
     {
-        // Hub filters do not see streaming methods, so this one translates its own errors.
-        try
-        {
-            return await StartConsumerAsync(queue, credits, leaseSeconds, cancellationToken);
-        }
-        catch (SwitchboardException ex)
-        {
-            throw BrokerHubErrorFilter.ToHubException(ex);
-        }
-    }
-
-    private async Task<ChannelReader<BrokerHubMessage>> StartConsumerAsync(string queue, int credits, int? leaseSeconds, CancellationToken cancellationToken)
-    {
         var session = Session;
         session.Caller.Demand(BrokerService.Area, BrokerService.Consume, queue);
         var options = brokerOptions.CurrentValue;

@@ -13,16 +13,16 @@ internal static class BrokerHubRegistration
 
     public static WebApplicationBuilder AddBrokerHub(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR().AddMessagePackProtocol();
+        // AddHubOptions (not a bare Configure) is what makes SignalR use this hub's options instead of the global ones.
+        builder.Services.AddSignalR().AddMessagePackProtocol().AddHubOptions<BrokerHub>(hub =>
+        {
+            // SignalR runs one invocation per connection at a time by default, which would turn pipelined
+            // publishes into one round trip and one commit each; in parallel they share group commits.
+            hub.MaximumParallelInvocationsPerClient = 64;
+            hub.AddFilter<BrokerHubErrorFilter>();
+        });
         builder.Services.AddOptions<HubOptions<BrokerHub>>()
-            .Configure<IOptions<BrokerOptions>>((hub, broker) =>
-            {
-                // SignalR runs one invocation per connection at a time by default, which would turn pipelined
-                // publishes into one round trip and one commit each; in parallel they share group commits.
-                hub.MaximumParallelInvocationsPerClient = 64;
-                hub.MaximumReceiveMessageSize = broker.Value.MaxBatchBytes / 3 * 4 + FrameOverheadBytes;
-                hub.AddFilter<BrokerHubErrorFilter>();
-            });
+            .Configure<IOptions<BrokerOptions>>((hub, broker) => hub.MaximumReceiveMessageSize = broker.Value.MaxBatchBytes / 3 * 4 + FrameOverheadBytes);
         return builder;
     }
 
