@@ -128,10 +128,20 @@ internal static class BrokerApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<MessageListResponse>> ReceiveAsync(string name, [FromBody] ReceiveRequest? request, HttpContext context, BrokerService broker, CancellationToken ct)
+    private static async Task<Ok<MessageListResponse>> ReceiveAsync(
+        string name, [FromBody] ReceiveRequest? request, HttpContext context, BrokerService broker, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
-        var messages = await broker.ReceiveAsync(context.GetCaller(), name, request?.Max, request?.WaitSeconds, request?.LeaseSeconds, ct);
-        return TypedResults.Ok(new MessageListResponse(messages.Select(m => MessageResponse.From(m, peek: false)).ToArray()));
+        // A long poll ends empty when the server stops, so shutdown does not wait out every receiver's wait.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        try
+        {
+            var messages = await broker.ReceiveAsync(context.GetCaller(), name, request?.Max, request?.WaitSeconds, request?.LeaseSeconds, linked.Token);
+            return TypedResults.Ok(new MessageListResponse(messages.Select(m => MessageResponse.From(m, peek: false)).ToArray()));
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return TypedResults.Ok(new MessageListResponse([]));
+        }
     }
 
     private static async Task<Results<Ok<SettleResponse>, ProblemHttpResult>> AckAsync(string name, SettleRequest request, HttpContext context, BrokerService broker, CancellationToken ct)

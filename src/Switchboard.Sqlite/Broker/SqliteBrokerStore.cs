@@ -421,13 +421,7 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
             }
             if (expired is not null)
             {
-                await _database.Writer.ExecuteAsync(ctx =>
-                {
-                    foreach (var entry in expired)
-                    {
-                        DeleteRow(ctx, entry.Seq);
-                    }
-                }, CancellationToken.None).ConfigureAwait(false);
+                await _database.Writer.ExecuteAsync(ctx => DeleteRows(ctx, expired), CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

@@ -174,6 +174,8 @@ public sealed class BrokerApiTests : IAsyncLifetime
         using var max = await _client.PostAsJsonAsync("v1/queues/q/receive", new { max = 1001 });
         using var wait = await _client.PostAsJsonAsync("v1/queues/q/receive", new { waitSeconds = 21 });
         using var noLeases = await _client.PostAsJsonAsync("v1/queues/q/ack", new { leases = Array.Empty<string>() });
+        using var noContent = await _client.PostAsync("v1/queues/q/receive", null);
+        using var badForce = await _client.DeleteAsync("v1/queues/q?force=maybe");
 
         await ProblemAssert.IsProblemAsync(json, HttpStatusCode.BadRequest, "malformed_json");
         await ProblemAssert.IsProblemAsync(base64, HttpStatusCode.BadRequest, "validation_failed");
@@ -183,6 +185,8 @@ public sealed class BrokerApiTests : IAsyncLifetime
         await ProblemAssert.IsProblemAsync(max, HttpStatusCode.BadRequest, "validation_failed");
         await ProblemAssert.IsProblemAsync(wait, HttpStatusCode.BadRequest, "validation_failed");
         await ProblemAssert.IsProblemAsync(noLeases, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(0, (await JsonAsync(noContent, HttpStatusCode.OK)).GetProperty("messages").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, badForce.StatusCode);
     }
 
     [Fact]
