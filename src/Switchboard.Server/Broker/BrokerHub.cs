@@ -17,6 +17,7 @@ internal sealed class BrokerHub(
     IOptionsMonitor<IdentityOptions> identityOptions,
     IOptionsMonitor<BrokerOptions> brokerOptions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<BrokerHubConsumer> consumerLogger) : Hub
 {
     private BrokerHubSession Session => Context.Items[typeof(BrokerHubSession)] as BrokerHubSession
@@ -74,7 +75,7 @@ internal sealed class BrokerHub(
         {
             throw new SwitchboardException(ErrorCodes.AlreadyConsuming, $"This connection already consumes '{queue}'; use Credit to widen its window, or open another connection.");
         }
-        return consumer.Start(cancellationToken);
+        return consumer.Start(cancellationToken, lifetime.ApplicationStopping);
     }
 
     /// <summary>Acks leases (from this connection's stream or any receive); the credits they held come back once the ack commits.</summary>

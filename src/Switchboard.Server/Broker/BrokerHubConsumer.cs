@@ -36,6 +36,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenRegistration _streamRegistration;
+    private CancellationTokenRegistration _stoppingRegistration;
     private Task _loop = Task.CompletedTask;
     private int _credits;
     private int _disposed;
@@ -58,10 +59,14 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
 
     public string Queue { get; }
 
-    /// <summary>Starts pushing; the stream ends when <paramref name="streamAborted"/> fires (client cancel or disconnect).</summary>
-    public ChannelReader<BrokerHubMessage> Start(CancellationToken streamAborted)
+    /// <summary>
+    /// Starts pushing; the stream ends when <paramref name="streamAborted"/> fires (client cancel or disconnect) or the
+    /// server stops, when long polls return at once and must not be retried.
+    /// </summary>
+    public ChannelReader<BrokerHubMessage> Start(CancellationToken streamAborted, CancellationToken serverStopping)
     {
         _streamRegistration = streamAborted.Register(static state => ((CancellationTokenSource)state!).Cancel(), _stop);
+        _stoppingRegistration = serverStopping.Register(static state => ((CancellationTokenSource)state!).Cancel(), _stop);
         _loop = Task.Run(RunAsync, CancellationToken.None);
         return _output.Reader;
     }
@@ -228,6 +233,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await _streamRegistration.DisposeAsync().ConfigureAwait(false);
+        await _stoppingRegistration.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
