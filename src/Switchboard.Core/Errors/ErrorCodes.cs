@@ -57,6 +57,8 @@ public static class ErrorCodes
     public static readonly ErrorCode TopicNotFound = new("topic_not_found", 404, "The topic does not exist.");
     public static readonly ErrorCode TopicExists = new("topic_exists", 409, "A topic with this name already exists.");
     public static readonly ErrorCode SubscriptionNotFound = new("subscription_not_found", 404, "The subscription does not exist on this topic.");
+    public static readonly ErrorCode AlreadyConsuming = new("already_consuming", 409, "This connection already consumes the queue.");
+    public static readonly ErrorCode NotConsuming = new("not_consuming", 409, "This connection does not consume the queue.");
 
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");

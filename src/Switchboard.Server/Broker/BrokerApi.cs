@@ -44,6 +44,7 @@ internal static class BrokerApi
         topics.MapPost("/{name}/messages", PublishToTopicAsync).WithName("PublishToTopic").WithSummary("Fan a message out to every matching subscription, in one commit.");
 
         routes.MapGet("/v1/stats", ServerStatsAsync).WithTags("Queues").WithName("BrokerStats");
+        routes.MapBrokerHub();
         return routes;
     }
 

@@ -12,6 +12,7 @@ internal static class BrokerRegistration
         builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddSingleton<BrokerService>();
+        builder.AddBrokerHub();
         return builder;
     }
 }

@@ -1,0 +1,245 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Switchboard.Broker;
+using Switchboard.Errors;
+using Switchboard.Identity;
+
+namespace Switchboard.Server.Broker;
+
+/// <summary>
+/// One streaming consumer of one queue on one hub connection, with credit-based flow control: the consumer
+/// holds at most <c>credits</c> unsettled messages. A message counts from the moment it is leased until its ack or
+/// nack commits, or its lease expires. Receives are batched (up to the free credits, at most 256 per store call)
+/// and long-poll on the store's in-memory signal, so an idle consumer costs nothing.
+/// When the stream ends (the client cancels it or the connection drops) every unsettled message is nacked at once,
+/// so it goes back to the queue immediately instead of waiting for its lease to expire.
+/// </summary>
+internal sealed partial class BrokerHubConsumer : IAsyncDisposable
+{
+    public const int MaxCredits = 10_000;
+    private const int MaxPerReceive = 256;
+    private const int MaxSettle = 1000;
+    private static readonly TimeSpan LongestCreditWait = TimeSpan.FromSeconds(30);
+
+    private readonly BrokerService _broker;
+    private readonly Caller _caller;
+    private readonly int? _leaseSeconds;
+    private readonly int _maxReceive;
+    private readonly int _waitSeconds;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<BrokerHubConsumer> _ended;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (LeaseToken Token, DateTimeOffset ExpiresAt)> _unsettled = new(StringComparer.Ordinal);
+    private readonly Channel<BrokerHubMessage> _output =
+        Channel.CreateUnbounded<BrokerHubMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenRegistration _streamRegistration;
+    private CancellationTokenRegistration _stoppingRegistration;
+    private Task _loop = Task.CompletedTask;
+    private int _credits;
+    private int _disposed;
+
+    public BrokerHubConsumer(
+        BrokerService broker, Caller caller, string queue, int credits, int? leaseSeconds, BrokerOptions options,
+        TimeProvider time, ILogger logger, Action<BrokerHubConsumer> ended)
+    {
+        _broker = broker;
+        _caller = caller;
+        Queue = queue;
+        _credits = credits;
+        _leaseSeconds = leaseSeconds;
+        _maxReceive = Math.Min(MaxPerReceive, options.MaxReceive);
+        _waitSeconds = options.MaxWaitSeconds;
+        _time = time;
+        _logger = logger;
+        _ended = ended;
+    }
+
+    public string Queue { get; }
+
+    /// <summary>
+    /// Starts pushing; the stream ends when <paramref name="streamAborted"/> fires (client cancel or disconnect) or the
+    /// server stops, when long polls return at once and must not be retried.
+    /// </summary>
+    public ChannelReader<BrokerHubMessage> Start(CancellationToken streamAborted, CancellationToken serverStopping)
+    {
+        _streamRegistration = streamAborted.Register(static state => ((CancellationTokenSource)state!).Cancel(), _stop);
+        _stoppingRegistration = serverStopping.Register(static state => ((CancellationTokenSource)state!).Cancel(), _stop);
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return _output.Reader;
+    }
+
+    /// <summary>Raises the credit window by <paramref name="credits"/>; returns the new window.</summary>
+    public int AddCredits(int credits)
+    {
+        lock (_gate)
+        {
+            if (credits < 1 || (long)_credits + credits > MaxCredits)
+            {
+                throw SwitchboardException.Validation("credits", $"credits must be at least 1 and the window at most {MaxCredits}; it is {_credits} now.");
+            }
+            _credits += credits;
+            SignalLocked();
+            return _credits;
+        }
+    }
+
+    /// <summary>Frees the credits of leases whose ack or nack has committed (or that turned out expired).</summary>
+    public void Settled(IReadOnlyList<SettleResult> results)
+    {
+        lock (_gate)
+        {
+            var freed = false;
+            foreach (var result in results)
+            {
+                freed |= _unsettled.Remove(result.Lease);
+            }
+            if (freed)
+            {
+                SignalLocked();
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var free = await WaitForCreditAsync(token).ConfigureAwait(false);
+                var messages = await _broker.ReceiveAsync(_caller, Queue, Math.Min(free, _maxReceive), _waitSeconds, _leaseSeconds, token)
+                    .ConfigureAwait(false);
+                if (messages.Count == 0)
+                {
+                    continue;
+                }
+                // Counted before they are written, so the client can never see more than its credits.
+                lock (_gate)
+                {
+                    foreach (var message in messages)
+                    {
+                        if (LeaseToken.TryParse(message.Lease, out var lease))
+                        {
+                            _unsettled[message.Lease!] = (lease.Value, message.LeaseExpiresAt ?? DateTimeOffset.MaxValue);
+                        }
+                    }
+                }
+                foreach (var message in messages)
+                {
+                    _output.Writer.TryWrite(BrokerHubMessage.From(message));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The stream or the connection ended.
+        }
+        catch (SwitchboardException ex)
+        {
+            failure = BrokerHubErrorFilter.ToHubException(ex);
+        }
+        catch (Exception ex)
+        {
+            LogConsumerFailed(_logger, ex, Queue);
+            failure = new HubException($"{ErrorCodes.InternalError.Code}: {ErrorCodes.InternalError.Title}");
+        }
+        _output.Writer.TryComplete(failure);
+        await ReleaseAsync().ConfigureAwait(false);
+        _ended(this);
+    }
+
+    private async Task<int> WaitForCreditAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            Task changed;
+            TimeSpan wait;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                var earliest = DateTimeOffset.MaxValue;
+                foreach (var (lease, entry) in _unsettled)
+                {
+                    if (entry.ExpiresAt <= now)
+                    {
+                        // An expired lease is no longer this consumer's: the message is back in the queue.
+                        _unsettled.Remove(lease);
+                    }
+                    else if (entry.ExpiresAt < earliest)
+                    {
+                        earliest = entry.ExpiresAt;
+                    }
+                }
+                var free = _credits - _unsettled.Count;
+                if (free > 0)
+                {
+                    return free;
+                }
+                changed = _changed.Task;
+                wait = earliest == DateTimeOffset.MaxValue ? LongestCreditWait : TimeSpan.FromTicks(Math.Min((earliest - now).Ticks, LongestCreditWait.Ticks));
+            }
+            try
+            {
+                await changed.WaitAsync(wait + TimeSpan.FromMilliseconds(5), _time, token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A lease may have expired; look again.
+            }
+        }
+    }
+
+    private void SignalLocked()
+    {
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+
+    private async Task ReleaseAsync()
+    {
+        LeaseToken[] leases;
+        lock (_gate)
+        {
+            leases = _unsettled.Values.Select(e => e.Token).ToArray();
+            _unsettled.Clear();
+        }
+        foreach (var chunk in leases.Chunk(MaxSettle))
+        {
+            try
+            {
+                await _broker.NackAsync(_caller, Queue, chunk, null, "The consumer's stream ended.", deadLetter: false, CancellationToken.None)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The leases still expire on their own, so nothing is lost.
+                LogReleaseFailed(_logger, ex, Queue, chunk.Length);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        await _streamRegistration.DisposeAsync().ConfigureAwait(false);
+        await _stoppingRegistration.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(EventId = 2151, Level = LogLevel.Error, Message = "The streaming consumer of queue {Queue} failed.")]
+    private static partial void LogConsumerFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(EventId = 2152, Level = LogLevel.Warning, Message = "Releasing {Count} unsettled messages of queue {Queue} failed; they return when their leases expire.")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string queue, int count);
+}
