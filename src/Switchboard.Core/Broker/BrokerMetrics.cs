@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Switchboard.Broker;
@@ -14,6 +15,7 @@ public sealed class BrokerMetrics : IDisposable
     private readonly Counter<long> _nacked;
     private readonly Counter<long> _redelivered;
     private readonly Counter<long> _deadLettered;
+    private readonly ConcurrentDictionary<string, BrokerTotals> _totals = new(StringComparer.Ordinal);
     private Func<IEnumerable<Measurement<long>>>? _depth;
 
     public BrokerMetrics(IMeterFactory? meterFactory = null)
@@ -30,28 +32,33 @@ public sealed class BrokerMetrics : IDisposable
 
     public Meter Meter => _meter;
 
-    public void Published(string queue, int count) => Add(_published, queue, count);
+    public void Published(string queue, int count) => Add(_published, queue, count, BrokerCounter.Published);
 
-    public void Delivered(string queue, int count) => Add(_delivered, queue, count);
+    public void Delivered(string queue, int count) => Add(_delivered, queue, count, BrokerCounter.Delivered);
 
-    public void Acked(string queue, int count) => Add(_acked, queue, count);
+    public void Acked(string queue, int count) => Add(_acked, queue, count, BrokerCounter.Acked);
 
-    public void Nacked(string queue, int count) => Add(_nacked, queue, count);
+    public void Nacked(string queue, int count) => Add(_nacked, queue, count, BrokerCounter.Nacked);
 
-    public void Redelivered(string queue, int count) => Add(_redelivered, queue, count);
+    public void Redelivered(string queue, int count) => Add(_redelivered, queue, count, BrokerCounter.Redelivered);
 
-    public void DeadLettered(string queue, int count) => Add(_deadLettered, queue, count);
+    public void DeadLettered(string queue, int count) => Add(_deadLettered, queue, count, BrokerCounter.DeadLettered);
+
+    /// <summary>What this node has counted since it started, per queue; <see cref="BrokerActivity"/> turns it into rates.</summary>
+    public IReadOnlyDictionary<string, BrokerCounts> SnapshotTotals() =>
+        _totals.ToDictionary(t => t.Key, t => t.Value.Snapshot(), StringComparer.Ordinal);
 
     /// <summary>The engine reports queue depths through this; it must answer from memory, without I/O.</summary>
     public void ObserveDepth(Func<IEnumerable<Measurement<long>>> source) => _depth = source;
 
     public static Measurement<long> Depth(string queue, long depth) => new(depth, new KeyValuePair<string, object?>("queue", queue));
 
-    private static void Add(Counter<long> counter, string queue, int count)
+    private void Add(Counter<long> counter, string queue, int count, BrokerCounter which)
     {
         if (count > 0)
         {
             counter.Add(count, new KeyValuePair<string, object?>("queue", queue));
+            _totals.GetOrAdd(queue, static _ => new BrokerTotals()).Add(which, count);
         }
     }
 

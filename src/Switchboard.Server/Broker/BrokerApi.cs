@@ -54,17 +54,17 @@ internal static class BrokerApi
         return TypedResults.Created($"/v1/queues/{queue.Name}", QueueResponse.From(queue));
     }
 
-    private static async Task<Ok<QueueListResponse>> ListQueuesAsync(HttpContext context, BrokerService broker, CancellationToken ct)
+    private static async Task<Ok<QueueListResponse>> ListQueuesAsync(HttpContext context, BrokerService broker, BrokerActivity activity, CancellationToken ct)
     {
         var queues = await broker.ListQueuesAsync(context.GetCaller(), ct);
-        return TypedResults.Ok(new QueueListResponse(queues.Select(q => QueueResponse.From(q.Queue, q.Stats)).ToArray()));
+        return TypedResults.Ok(new QueueListResponse(queues.Select(q => QueueResponse.From(q.Queue, q.Stats, activity)).ToArray()));
     }
 
-    private static async Task<Ok<QueueResponse>> GetQueueAsync(string name, HttpContext context, BrokerService broker, CancellationToken ct)
+    private static async Task<Ok<QueueResponse>> GetQueueAsync(string name, HttpContext context, BrokerService broker, BrokerActivity activity, CancellationToken ct)
     {
         var caller = context.GetCaller();
         var queue = await broker.GetQueueAsync(caller, name, ct);
-        return TypedResults.Ok(QueueResponse.From(queue, await broker.GetStatsAsync(caller, name, ct)));
+        return TypedResults.Ok(QueueResponse.From(queue, await broker.GetStatsAsync(caller, name, ct), activity));
     }
 
     private static async Task<Ok<QueueResponse>> UpdateQueueAsync(string name, QueueRequest request, HttpContext context, BrokerService broker, CancellationToken ct)
@@ -85,15 +85,16 @@ internal static class BrokerApi
     private static async Task<Ok<PurgeResponse>> PurgeAsync(string name, HttpContext context, BrokerService broker, CancellationToken ct) =>
         TypedResults.Ok(new PurgeResponse(await broker.PurgeAsync(context.GetCaller(), name, ct)));
 
-    private static async Task<Ok<StatsResponse>> QueueStatsAsync(string name, HttpContext context, BrokerService broker, CancellationToken ct) =>
-        TypedResults.Ok(StatsResponse.From(await broker.GetStatsAsync(context.GetCaller(), name, ct)));
+    private static async Task<Ok<StatsResponse>> QueueStatsAsync(string name, HttpContext context, BrokerService broker, BrokerActivity activity, CancellationToken ct) =>
+        TypedResults.Ok(StatsResponse.From(await broker.GetStatsAsync(context.GetCaller(), name, ct), activity));
 
-    private static async Task<Ok<ServerStatsResponse>> ServerStatsAsync(HttpContext context, BrokerService broker, CancellationToken ct)
+    private static async Task<Ok<ServerStatsResponse>> ServerStatsAsync(HttpContext context, BrokerService broker, BrokerActivity activity, CancellationToken ct)
     {
         var stats = (await broker.ListQueuesAsync(context.GetCaller(), ct)).Select(q => q.Stats).ToArray();
         return TypedResults.Ok(new ServerStatsResponse(
-            stats.Length, stats.Sum(s => s.Depth), stats.Sum(s => s.Ready), stats.Sum(s => s.InFlight), stats.Sum(s => s.Delayed),
-            stats.Select(StatsResponse.From).ToArray()));
+            Math.Round(activity.Uptime.TotalSeconds, 1), stats.Length, stats.Sum(s => s.Depth), stats.Sum(s => s.Ready), stats.Sum(s => s.InFlight),
+            stats.Sum(s => s.Delayed), activity.Totals(), activity.Rates(), activity.Process,
+            stats.Select(s => StatsResponse.From(s, activity)).ToArray()));
     }
 
     private static async Task<Results<Ok<PublishedResponse>, Ok<PublishedBatchResponse>>> PublishAsync(

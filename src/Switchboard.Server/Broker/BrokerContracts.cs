@@ -42,20 +42,29 @@ internal static class BrokerContracts
         DateTimeOffset CreatedAt,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StatsResponse? Stats)
     {
-        public static QueueResponse From(QueueInfo queue, QueueStats? stats = null) => new(
+        public static QueueResponse From(QueueInfo queue, QueueStats? stats = null, BrokerActivity? activity = null) => new(
             queue.Name, queue.Settings.LeaseSeconds, queue.Settings.MaxDeliveries, queue.Settings.DeadLetterQueue,
             queue.Settings.RetentionSeconds, queue.Settings.MaxLength, queue.Settings.DedupWindowSeconds,
-            FormatOrdering(queue.Settings.Ordering), queue.CreatedAt, stats is null ? null : StatsResponse.From(stats));
+            FormatOrdering(queue.Settings.Ordering), queue.CreatedAt, stats is null ? null : StatsResponse.From(stats, activity));
     }
 
     public sealed record QueueListResponse(IReadOnlyList<QueueResponse> Queues);
 
-    public sealed record StatsResponse(string Name, long Depth, long Ready, long InFlight, long Delayed, long DeadLetterDepth, double? OldestAgeSeconds)
+    /// <param name="Totals">Events since this node started.</param>
+    /// <param name="Rates">Events per second over the last minute on this node.</param>
+    public sealed record StatsResponse(
+        string Name, long Depth, long Ready, long InFlight, long Delayed, long DeadLetterDepth, double? OldestAgeSeconds,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BrokerCounts? Totals,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BrokerCounts? Rates)
     {
-        public static StatsResponse From(QueueStats s) => new(s.Name, s.Depth, s.Ready, s.InFlight, s.Delayed, s.DeadLetterDepth, s.OldestAgeSeconds);
+        public static StatsResponse From(QueueStats s, BrokerActivity? activity = null) => new(
+            s.Name, s.Depth, s.Ready, s.InFlight, s.Delayed, s.DeadLetterDepth, s.OldestAgeSeconds,
+            activity?.Totals(s.Name), activity?.Rates(s.Name));
     }
 
-    public sealed record ServerStatsResponse(int Queues, long Depth, long Ready, long InFlight, long Delayed, IReadOnlyList<StatsResponse> PerQueue);
+    public sealed record ServerStatsResponse(
+        double UptimeSeconds, int Queues, long Depth, long Ready, long InFlight, long Delayed,
+        BrokerCounts Totals, BrokerCounts Rates, ProcessFigures Process, IReadOnlyList<StatsResponse> PerQueue);
 
     public sealed record PurgeResponse(long Purged);
 

@@ -12,6 +12,10 @@ internal static class BrokerRegistration
         builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddSingleton<BrokerService>();
+        builder.Services.AddSingleton(sp => new BrokerActivity(
+            sp.GetRequiredService<BrokerService>(), sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BrokerActivity>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerActivity>());
         builder.AddBrokerHub();
         return builder;
     }
