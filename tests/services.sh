@@ -25,8 +25,9 @@ if ! pg_lsclusters -h | head -1 | grep -q online; then
 fi
 for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -q && break; sleep 1; done
 pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL did not start; check 'pg_lsclusters' and its log under /var/log/postgresql."; exit 1; }
-as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='switchboard'\"" | grep -q 1 \
-  || as_root su postgres -c "psql -qc \"CREATE ROLE switchboard LOGIN SUPERUSER PASSWORD 'switchboard'\""
+# From / so the postgres user can enter the working directory.
+(cd / && as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='switchboard'\"" | grep -q 1) \
+  || (cd / && as_root su postgres -c "psql -qc \"CREATE ROLE switchboard LOGIN SUPERUSER PASSWORD 'switchboard'\"")
 
 # Redis: started by us on loopback when nothing answers there yet.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

@@ -19,5 +19,5 @@ public sealed record BrokerStats(int Queues, long Depth, long Ready, long InFlig
     public BrokerActivityCounts? Rates { get; init; }
 
     /// <summary>The server process's CPU and memory.</summary>
-    public ServerProcess? Process { get; init; }
+    public ServerProcessStats? Process { get; init; }
 }

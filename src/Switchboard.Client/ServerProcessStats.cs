@@ -5,4 +5,4 @@ namespace Switchboard.Client;
 /// <param name="WorkingSetBytes">Resident memory.</param>
 /// <param name="GcHeapBytes">Managed heap in use.</param>
 /// <param name="Threads">Operating-system threads.</param>
-public sealed record ServerProcess(double CpuPercent, long WorkingSetBytes, long GcHeapBytes, int Threads);
+public sealed record ServerProcessStats(double CpuPercent, long WorkingSetBytes, long GcHeapBytes, int Threads);
