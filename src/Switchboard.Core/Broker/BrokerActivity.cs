@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ public sealed partial class BrokerActivity : BackgroundService
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
 
-    private readonly BrokerService _broker;
+    private readonly IServiceProvider _services;
     private readonly BrokerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -25,9 +26,13 @@ public sealed partial class BrokerActivity : BackgroundService
     private ProcessFigures _process = new(0, 0, 0, 0);
     private (TimeSpan Cpu, long Tick) _lastCpu;
 
-    public BrokerActivity(BrokerService broker, BrokerMetrics metrics, TimeProvider time, ILogger<BrokerActivity> logger, TimeSpan? interval = null)
+    /// <param name="services">
+    /// Resolves <see cref="BrokerService"/> only when sampling starts: every hosted service is constructed before any
+    /// starts, and on PostgreSQL the broker store needs the database that start-up opens.
+    /// </param>
+    public BrokerActivity(IServiceProvider services, BrokerMetrics metrics, TimeProvider time, ILogger<BrokerActivity> logger, TimeSpan? interval = null)
     {
-        _broker = broker;
+        _services = services;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -94,7 +99,8 @@ public sealed partial class BrokerActivity : BackgroundService
             }
         }
         SampleProcess();
-        var queues = await _broker.ListQueuesAsync(BrokerService.System, cancellationToken).ConfigureAwait(false);
+        var broker = _services.GetRequiredService<BrokerService>();
+        var queues = await broker.ListQueuesAsync(BrokerService.System, cancellationToken).ConfigureAwait(false);
         _queues = queues.Select(q => q.Stats).ToArray();
     }
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
+using Switchboard.Hosting;
+
 namespace Switchboard.Identity;
 
 /// <summary>
@@ -166,41 +168,15 @@ public sealed partial class SigningKeyRing
 
     private static string CreateKey(string folder, DateTimeOffset now)
     {
-        Directory.CreateDirectory(folder);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        PrivateFile.CreateFolder(folder);
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var kid = Secrets.Random(12);
         var stored = new KeyFile(kid, now, Convert.ToBase64String(ecdsa.ExportPkcs8PrivateKey()));
         var bytes = JsonSerializer.SerializeToUtf8Bytes(stored, KeyFileJson.Default.KeyFile);
-        // Sortable names; written under a temporary name and renamed so a reader never sees half a key.
+        // Sortable names; the temporary file PrivateFile writes first does not end in the key extension.
         var name = $"{now.UtcDateTime:yyyyMMddHHmmssfffffff}-{kid}";
-        var temporary = Path.Combine(folder, name + ".tmp");
-        WritePrivate(temporary, bytes);
-        File.Move(temporary, Path.Combine(folder, name + Extension));
+        PrivateFile.Write(Path.Combine(folder, name + Extension), bytes);
         return kid;
-    }
-
-    /// <summary>Writes a file only the owner can read (0600 from creation, not chmod-ed afterwards).</summary>
-    internal static void WritePrivate(string path, byte[] bytes)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var stream = new FileStream(path, options))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        if (!OperatingSystem.IsWindows())
-        {
-            // The umask cannot widen it, but an inherited ACL or an older file could: make it explicit.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
     }
 
     internal sealed record KeyFile(string Kid, DateTimeOffset CreatedAt, string PrivateKey);

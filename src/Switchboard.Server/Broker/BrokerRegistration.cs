@@ -13,7 +13,7 @@ internal static class BrokerRegistration
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddSingleton<BrokerService>();
         builder.Services.AddSingleton(sp => new BrokerActivity(
-            sp.GetRequiredService<BrokerService>(), sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<TimeProvider>(),
+            sp, sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BrokerActivity>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerActivity>());
         builder.AddBrokerHub();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Switchboard.Hosting;
 
 namespace Switchboard.Server.Hosting;
 
@@ -80,35 +81,6 @@ internal static class SelfSignedCertificate
         }
     }
 
-    private static void Save(X509Certificate2 certificate, string path)
-    {
-        var folder = System.IO.Path.GetDirectoryName(path)!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        var bytes = certificate.Export(X509ContentType.Pfx);
-        // Write beside the target and move it into place, so a crash never leaves half a certificate.
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var stream = new FileStream(temporary, options))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode applies only to new files; a leftover temp file keeps its old mode otherwise.
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Save(X509Certificate2 certificate, string path) =>
+        PrivateFile.Write(path, certificate.Export(X509ContentType.Pfx));
 }

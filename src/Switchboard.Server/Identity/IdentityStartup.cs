@@ -33,9 +33,7 @@ internal sealed partial class IdentityStartup(
             return;
         }
         var file = data.Value.Resolve(PasswordFileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.Delete(file);
-        SigningKeyRing.WritePrivate(file, Encoding.UTF8.GetBytes(password + "\n"));
+        PrivateFile.Write(file, Encoding.UTF8.GetBytes(password + "\n"));
         var banner = $"""
 
             ==================================================================

@@ -445,12 +445,12 @@ internal sealed partial class SqliteBrokerStore : IBrokerStore, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Broker loaded {Queues} queues holding {Messages} messages")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Broker loaded {Queues} queues holding {Messages} messages")]
     private static partial void LogLoaded(ILogger logger, int queues, int messages);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "A broker sweep failed; it is retried on the next tick")]
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "A broker sweep failed; it is retried on the next tick")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Queue {Queue} has no dead-letter queue; a rejected message {MessageId} was deleted")]
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Queue {Queue} has no dead-letter queue; a rejected message {MessageId} was deleted")]
     private static partial void LogRejectedDropped(ILogger logger, string queue, Guid messageId);
 }

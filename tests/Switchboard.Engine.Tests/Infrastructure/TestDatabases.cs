@@ -14,7 +14,7 @@ public static class TestDatabases
 {
     public static string PostgresAdminConnectionString =>
         Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=5";
+        ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=30";
 
     public static SqliteDatabase NewSqlite(out string path)
     {

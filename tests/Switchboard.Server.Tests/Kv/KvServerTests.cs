@@ -107,7 +107,7 @@ public sealed class KvServerTests
     private static async Task<string> NewPostgresDatabaseAsync()
     {
         var admin = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=5";
+            ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=30";
         var name = "sb_test_" + Guid.NewGuid().ToString("n")[..16];
         await using (var connection = new NpgsqlConnection(admin))
         {
