@@ -37,12 +37,14 @@ foreach (var group in settings.Targets.GroupBy(Engine))
         foreach (var name in group)
         {
             await using var target = Create(name, server);
+            // One untimed round first, so that JIT, connection pools and the peer's first file writes are not measured.
+            await RunQuietlyAsync(target, Workload.All[^1], run: 0, messages: 500);
             foreach (var workload in Workload.All)
             {
                 var runs = new List<double?>();
                 for (var run = 1; run <= settings.Runs; run++)
                 {
-                    runs.Add(await RunQuietlyAsync(target, workload, run));
+                    runs.Add(await RunQuietlyAsync(target, workload, run, settings.Messages));
                 }
                 results.Add(new TargetResult(name, workload.Name, workload.Producers, workload.Consumers, settings.Messages, runs));
             }
@@ -74,11 +76,11 @@ Console.WriteLine(Table(report));
 Console.Error.WriteLine($"Results written to {file}");
 return 0;
 
-async Task<double?> RunQuietlyAsync(IBenchTarget target, Workload workload, int run)
+async Task<double?> RunQuietlyAsync(IBenchTarget target, Workload workload, int run, int messages)
 {
     try
     {
-        return await WorkloadRunner.RunAsync(target, workload, settings.Messages, run, settings, cancel.Token);
+        return await WorkloadRunner.RunAsync(target, workload, messages, run, settings, cancel.Token);
     }
     catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
     {

@@ -15,7 +15,7 @@ internal static class WorkloadRunner
         var producers = new List<IBenchConnection>();
         var consumers = new List<IBenchConnection>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var label = $"{target.Name} {workload.Name} run {run}";
+        var label = run == 0 ? $"{target.Name} warm-up" : $"{target.Name} {workload.Name} run {run}";
         try
         {
             for (var i = 0; i < workload.Producers; i++)
