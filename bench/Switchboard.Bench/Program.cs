@@ -112,7 +112,7 @@ static Dictionary<string, string> Versions()
     {
         var assembly = type.Assembly;
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?";
-        versions[assembly.GetName().Name + " (client)"] = version.Split('+')[0];
+        versions[assembly.GetName().Name + " (client)"] = version.Split('+')[0].Trim();
     }
     // peers.sh writes the server versions it started.
     var peers = Path.Combine(Environment.GetEnvironmentVariable("BENCH_PEERS_DIR") ?? "/tmp/switchboard-bench-peers", "versions.txt");

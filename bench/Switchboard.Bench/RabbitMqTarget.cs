@@ -28,9 +28,11 @@ internal sealed class RabbitMqTarget(int port) : IBenchTarget
         public async Task ProduceAsync(string queue, int count, ReadOnlyMemory<byte> payload, Counters counters, CancellationToken cancellationToken)
         {
             // With tracking on, BasicPublishAsync completes when the broker confirms the message (after it is on disk).
+            // The client's own limiter is off: its default throttles (adds delays) from half its limit on, and the
+            // window here is the same InFlight bound every system gets.
             await using var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
-                    outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(BenchSettings.Window)), cancellationToken);
+                    outstandingPublisherConfirmationsRateLimiter: null), cancellationToken);
             var properties = new BasicProperties { Persistent = true };
             using var inFlight = new InFlight(BenchSettings.Window);
             for (var i = 0; i < count; i++)
