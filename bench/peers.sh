@@ -94,6 +94,10 @@ stop_one() {
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$DIR/$name.pid"
+  if [[ $name == rabbitmq ]]; then
+    # epmd daemonises out of the group; this one listens on our own port only.
+    ERL_EPMD_PORT=4380 ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill > /dev/null 2>&1 || true
+  fi
   echo "stopped $name"
 }
 
