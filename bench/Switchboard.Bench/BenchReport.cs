@@ -1,0 +1,15 @@
+namespace Switchboard.Bench;
+
+internal sealed record BenchReport(
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    string Mode,
+    int Cores,
+    string? LoadAverageBefore,
+    string? LoadAverageAfter,
+    string CommandLine,
+    int PayloadBytes,
+    int Window,
+    int Batch,
+    IReadOnlyDictionary<string, string> Versions,
+    IReadOnlyList<TargetResult> Results);
