@@ -6,10 +6,15 @@ namespace Switchboard.Cli.Commands;
 /// <summary>Turns a failed call to a server into a message that says what to do, and an exit code.</summary>
 internal static class ApiErrors
 {
-    public static int Report(TextWriter error, SwitchboardApiException problem, Uri server)
+    /// <param name="hint">What to do next, when the caller knows better than the generic hint; empty prints none.</param>
+    public static int Report(TextWriter error, SwitchboardApiException problem, Uri server, string? hint = null)
     {
         error.WriteLine($"error: {problem.Code}: {problem.Detail ?? problem.Title}");
-        error.WriteLine(Hint(problem, server));
+        hint ??= Hint(problem, server);
+        if (hint.Length > 0)
+        {
+            error.WriteLine(hint);
+        }
         if (problem.TraceId is not null)
         {
             error.WriteLine($"(trace id {problem.TraceId} finds this request in the server's logs)");
@@ -19,6 +24,7 @@ internal static class ApiErrors
             401 or 423 => ExitCodes.Unauthorized,
             403 => ExitCodes.Forbidden,
             404 => ExitCodes.NotFound,
+            409 => ExitCodes.Conflict,
             _ => ExitCodes.Failure,
         };
     }

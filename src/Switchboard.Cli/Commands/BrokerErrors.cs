@@ -20,26 +20,6 @@ internal static class BrokerErrors
             "insufficient_scope" => $"These credentials lack the scope named above; use an admin account or an API key that has it (e.g. broker:manage:{name}).",
             _ => null,
         };
-        if (hint is null)
-        {
-            return ApiErrors.Report(error, problem, server);
-        }
-        error.WriteLine($"error: {problem.Code}: {problem.Detail ?? problem.Title}");
-        if (hint.Length > 0)
-        {
-            error.WriteLine(hint);
-        }
-        if (problem.TraceId is not null)
-        {
-            error.WriteLine($"(trace id {problem.TraceId} finds this request in the server's logs)");
-        }
-        return problem.Status switch
-        {
-            401 or 423 => ExitCodes.Unauthorized,
-            403 => ExitCodes.Forbidden,
-            404 => ExitCodes.NotFound,
-            409 => ExitCodes.Conflict,
-            _ => ExitCodes.Failure,
-        };
+        return ApiErrors.Report(error, problem, server, hint);
     }
 }
