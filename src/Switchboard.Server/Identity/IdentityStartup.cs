@@ -46,14 +46,16 @@ internal sealed partial class IdentityStartup(
             ==================================================================
 
             """;
-        LogGeneratedAdmin(logger, bootstrap.User.Username, file, banner);
+        // The password goes to the console once and never through the logger: log sinks (the rolling file,
+        // collectors) keep what they receive, and a secret must not outlive this banner there.
+        LogGeneratedAdmin(logger, bootstrap.User.Username, file);
         Console.WriteLine(banner);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 3030, Level = LogLevel.Warning, Message = "Created the initial admin user '{Username}' with a generated password, saved in {File}{Banner}")]
-    private static partial void LogGeneratedAdmin(ILogger logger, string username, string file, string banner);
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Warning, Message = "Created the initial admin user '{Username}' with a generated password, shown once on the console and saved in {File}")]
+    private static partial void LogGeneratedAdmin(ILogger logger, string username, string file);
 
     [LoggerMessage(EventId = 3031, Level = LogLevel.Information, Message = "Created the initial admin user '{Username}' with the configured Identity:BootstrapAdminPassword")]
     private static partial void LogConfiguredAdmin(ILogger logger, string username);

@@ -62,6 +62,18 @@ public sealed class RestartTests
         Assert.Equal(password, (await File.ReadAllTextAsync(file)).Trim());
         Assert.Equal(written, File.GetLastWriteTimeUtc(file));
         await LoginAsync(server, "admin", password);
+
+        // The event is logged (stopping the first instance flushed its log file), the secret itself is not.
+        var logs = Directory.GetFiles(Path.Combine(server.DataPath, "logs")).Select(ReadShared).ToArray();
+        Assert.Contains(logs, text => text.Contains("Created the initial admin user", StringComparison.Ordinal));
+        Assert.All(logs, text => Assert.DoesNotContain(password, text, StringComparison.Ordinal));
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     [Fact]
