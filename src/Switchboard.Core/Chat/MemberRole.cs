@@ -1,0 +1,8 @@
+namespace Switchboard.Chat;
+
+public enum MemberRole
+{
+    Member,
+    Admin,
+    Owner,
+}
