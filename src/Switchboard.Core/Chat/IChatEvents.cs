@@ -1,7 +1,7 @@
 namespace Switchboard.Chat;
 
 /// <summary>
-/// The live side of chat: <see cref="ChatService"/> calls these after a change is durably committed; the server's hub
+/// The live side of chat: <c>ChatService</c> calls these after a change is durably committed; the server's hub
 /// fans them out through the SignalR backplane (in-process on one node, Redis across nodes). Losing one of these is
 /// never data loss: a client that missed it catches up with <c>Sync</c>.
 /// </summary>
