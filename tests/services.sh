@@ -37,4 +37,11 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start; see /tmp/switchboard-test-redis.log."; exit 1; }
+# Node packages for the JavaScript-client tests (@microsoft/signalr, tus-js-client), pinned by the lock file.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$root/tests/js/node_modules/@microsoft/signalr" ] || [ ! -d "$root/tests/js/node_modules/tus-js-client" ]; then
+  command -v npm >/dev/null 2>&1 || { say "Installing nodejs and npm from Debian"; as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null; }
+  say "Installing the JavaScript client packages"
+  (cd "$root/tests/js" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in tests/js; check the npm registry is reachable."; exit 1; }
+fi
 say "Services ready: PostgreSQL and Redis on 127.0.0.1"
