@@ -34,7 +34,7 @@ public sealed class IdentityOptions
     /// </summary>
     public List<string> UserScopes { get; set; } = [];
 
-    public static IReadOnlyList<string> DefaultUserScopes { get; } = ["apikeys:manage"];
+    public static IReadOnlyList<string> DefaultUserScopes { get; } = ["apikeys:manage", "chat:use", "files:use"];
 
     /// <summary>The configured user scopes, or the defaults when none are configured.</summary>
     public IReadOnlyList<string> EffectiveUserScopes => UserScopes.Count > 0 ? UserScopes : DefaultUserScopes;

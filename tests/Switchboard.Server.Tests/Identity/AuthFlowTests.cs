@@ -39,7 +39,7 @@ public sealed class AuthFlowTests
             Assert.Equal("Alice", me.GetProperty("displayName").GetString());
             Assert.Equal("user", me.GetProperty("role").GetString());
             Assert.Equal("user", me.GetProperty("kind").GetString());
-            Assert.Equal(["apikeys:manage"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+            Assert.Equal(["apikeys:manage", "chat:use", "files:use"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         }
 
         var refreshed = await PostAsync(anonymous, "v1/auth/refresh", new { refreshToken = refresh }, HttpStatusCode.OK);
