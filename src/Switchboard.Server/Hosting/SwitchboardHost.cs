@@ -1,3 +1,4 @@
+using Switchboard.Chat;
 using Switchboard.Server.Broker;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
@@ -35,6 +36,7 @@ public static class SwitchboardHost
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
+        builder.Services.AddChatCore();
 
         var app = builder.Build();
 

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Broker;
+using Switchboard.Engine.Tests.Infrastructure;
+using Switchboard.Sqlite;
+using Switchboard.Sqlite.Broker;
+using Switchboard.Sqlite.Chat;
+using Switchboard.Sqlite.Identity;
+
+namespace Switchboard.Engine.Tests.Chat;
+
+public sealed class SqliteChatStoreTests : ChatStoreConformance
+{
+    private SqliteDatabase? _database;
+    private SqliteBrokerStore? _broker;
+    private ChatEngine? _engine;
+
+    protected override Task<ChatEngine> OpenAsync()
+    {
+        _database = TestDatabases.NewSqlite(out _);
+        _broker = new SqliteBrokerStore(_database, new BrokerOptions(), NullLogger<SqliteBrokerStore>.Instance);
+        _engine = new ChatEngine(new SqliteChatStore(_database, _broker), _broker, new SqliteIdentityStore(_database));
+        return Task.FromResult(_engine);
+    }
+
+    // One file has one writer: a second node of the embedded engine is the same process and stores.
+    protected override Task<ChatEngine> OpenSecondNodeAsync() => Task.FromResult(_engine!);
+
+    protected override async Task CloseAsync()
+    {
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
