@@ -1,4 +1,5 @@
 using Switchboard.Server.Broker;
+using Switchboard.Server.Files;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
@@ -35,6 +36,7 @@ public static class SwitchboardHost
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
+        builder.AddFiles();
 
         var app = builder.Build();
 
@@ -45,6 +47,7 @@ public static class SwitchboardHost
         app.MapIdentityFeature();
         app.MapKvApi();
         app.MapBrokerApi();
+        app.MapFilesApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;
