@@ -75,8 +75,8 @@ internal static class FilesApi
         var file = await files.CreateAsync(caller, upload, cancellationToken);
         if (withData && file.Status == FileStatus.Uploading)
         {
-            LimitBody(context, file);
-            file = await files.AppendAsync(caller, file.Id, 0, request.Body, request.ContentLength, checksum, cancellationToken);
+            var body = LimitBody(context, file);
+            file = await files.AppendAsync(caller, file.Id, 0, body, request.ContentLength, checksum, cancellationToken);
         }
         WriteUploadHeaders(context.Response, file);
         return TypedResults.Created(LocationOf(file.Id), FileInfoResponse.From(file));
@@ -108,8 +108,8 @@ internal static class FilesApi
         }
         var offset = TusHeaders.ParseLength(offsetHeader, TusHeaders.UploadOffset);
         var checksum = ChunkChecksumOf(request);
-        LimitBody(context, await files.GetUploadAsync(caller, fileId, cancellationToken));
-        var file = await files.AppendAsync(caller, fileId, offset, request.Body, request.ContentLength, checksum, cancellationToken);
+        var body = LimitBody(context, await files.GetUploadAsync(caller, fileId, cancellationToken));
+        var file = await files.AppendAsync(caller, fileId, offset, body, request.ContentLength, checksum, cancellationToken);
         WriteUploadHeaders(context.Response, file);
         return TypedResults.NoContent();
     }
@@ -152,13 +152,15 @@ internal static class FilesApi
     /// The server-wide body limit (<c>Http:MaxRequestBodyBytes</c>) is lifted on this route; instead the body may
     /// hold what remains of the upload, plus the one byte that tells the service the body runs past it.
     /// </summary>
-    private static void LimitBody(HttpContext context, StoredFile file)
+    private static Stream LimitBody(HttpContext context, StoredFile file)
     {
+        var remaining = Math.Max(0, file.Length - file.Offset);
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
-            feature.MaxRequestBodySize = Math.Max(0, file.Length - file.Offset) + 1;
+            feature.MaxRequestBodySize = remaining + 1;
         }
+        return new UploadBodyStream(context.Request.Body, remaining);
     }
 
     private static void WriteUploadHeaders(HttpResponse response, StoredFile file)
