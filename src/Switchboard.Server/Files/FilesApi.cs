@@ -109,7 +109,17 @@ internal static class FilesApi
         var offset = TusHeaders.ParseLength(offsetHeader, TusHeaders.UploadOffset);
         var checksum = ChunkChecksumOf(request);
         var body = LimitBody(context, await files.GetUploadAsync(caller, fileId, cancellationToken));
-        var file = await files.AppendAsync(caller, fileId, offset, body, request.ContentLength, checksum, cancellationToken);
+        StoredFile file;
+        try
+        {
+            file = await files.AppendAsync(caller, fileId, offset, body, request.ContentLength, checksum, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not SwitchboardException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body (a reset surfaces as an IOException): what arrived is kept and HEAD
+            // reports it. Not a server fault, so not logged as one.
+            throw new OperationCanceledException("The client closed the request during the upload.", ex, context.RequestAborted);
+        }
         WriteUploadHeaders(context.Response, file);
         return TypedResults.NoContent();
     }
