@@ -30,9 +30,6 @@ public sealed partial class FileService(
 
     public FilesOptions Options => options.Value;
 
-    /// <summary>Uploads this node holds state for (in progress or paused); for tests and diagnostics.</summary>
-    internal int SessionCount => _sessions.Count;
-
     /// <summary>Creates an upload (tus creation). A zero-length upload is complete at once.</summary>
     public async Task<StoredFile> CreateAsync(Caller caller, FileUpload upload, CancellationToken cancellationToken = default)
     {

@@ -41,6 +41,4 @@ internal sealed class UploadSessions
             session.Exit();
         }
     }
-
-    public int Count => _sessions.Count;
 }
