@@ -19,6 +19,7 @@ public static class PostgresEngine
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.PostgresKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
+        services.AddSingleton<Switchboard.Files.IFileStore, Files.PostgresFileStore>();
         services.AddPostgresBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.PostgresChatStore>();
         return services;

@@ -71,6 +71,19 @@ public static class ErrorCodes
     public static readonly ErrorCode InvalidAttachment = new("invalid_attachment", 400, "An attached file does not exist, is incomplete, or is not the sender's.");
     public static readonly ErrorCode UserNotFound = new("user_not_found", 404, "The user does not exist.");
 
+    // Files (tus uploads and downloads)
+    public static readonly ErrorCode FileNotFound = new("file_not_found", 404, "The file does not exist or the caller may not see it.");
+    public static readonly ErrorCode UploadTooLarge = new("upload_too_large", 413, "The upload is longer than the server accepts, or the body runs past the declared Upload-Length.");
+    public static readonly ErrorCode QuotaExceeded = new("quota_exceeded", 413, "The upload would take the user over their storage quota; delete files or ask an admin.");
+    public static readonly ErrorCode OffsetMismatch = new("offset_mismatch", 409, "Upload-Offset is not the upload's current offset; ask HEAD for it and resume from there.");
+    public static readonly ErrorCode UploadLocked = new("upload_locked", 423, "Another request is writing to this upload; retry when it has finished.");
+    public static readonly ErrorCode UploadIncomplete = new("upload_incomplete", 409, "The upload has not received all its bytes yet.");
+    public static readonly ErrorCode UploadFailed = new("upload_failed", 410, "The upload failed its checksum and its bytes were discarded; start a new upload.");
+    public static readonly ErrorCode ChecksumMismatch = new("checksum_mismatch", 460, "The uploaded file does not match its declared SHA-256; the upload was discarded.");
+    public static readonly ErrorCode ChunkChecksumMismatch = new("chunk_checksum_mismatch", 460, "The chunk does not match its Upload-Checksum; it was discarded, resend it.");
+    public static readonly ErrorCode ChecksumAlgorithmUnsupported = new("checksum_algorithm_unsupported", 400, "The Upload-Checksum algorithm is not supported; use sha1 or sha256.");
+    public static readonly ErrorCode TusVersionUnsupported = new("tus_version_unsupported", 412, "The Tus-Resumable version is not supported; this server speaks tus 1.0.0.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

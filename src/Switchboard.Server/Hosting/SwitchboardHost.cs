@@ -1,5 +1,6 @@
 using Switchboard.Chat;
 using Switchboard.Server.Broker;
+using Switchboard.Server.Files;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
@@ -37,6 +38,7 @@ public static class SwitchboardHost
         builder.AddKv();
         builder.AddBroker();
         builder.Services.AddChatCore();
+        builder.AddFiles();
 
         var app = builder.Build();
 
@@ -47,6 +49,7 @@ public static class SwitchboardHost
         app.MapIdentityFeature();
         app.MapKvApi();
         app.MapBrokerApi();
+        app.MapFilesApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;
