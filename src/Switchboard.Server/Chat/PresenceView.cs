@@ -16,7 +16,12 @@ public sealed class PresenceView
     internal static PresenceView From(UserPresence presence) => new()
     {
         UserId = presence.UserId,
-        Status = ChatNames.Presence(presence.Status),
+        Status = presence.Status switch
+        {
+            PresenceStatus.Online => "online",
+            PresenceStatus.Away => "away",
+            _ => "offline",
+        },
         LastSeenAt = presence.LastSeenAt,
     };
 }
