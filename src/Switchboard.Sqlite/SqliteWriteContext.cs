@@ -10,6 +10,7 @@ public sealed class SqliteWriteContext
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _afterCommit = [];
+    private readonly List<Action> _afterRollback = [];
 
     internal SqliteWriteContext(SqliteConnection connection) => Connection = connection;
 
@@ -34,7 +35,24 @@ public sealed class SqliteWriteContext
     /// <summary>Runs <paramref name="action"/> after the commit that makes this operation durable (e.g. to wake waiters).</summary>
     public void OnCommitted(Action action) => _afterCommit.Add(action);
 
+    /// <summary>Runs <paramref name="action"/> if this operation does not commit (to undo in-memory reservations).</summary>
+    public void OnRolledBack(Action action) => _afterRollback.Add(action);
+
     internal int AfterCommitCount => _afterCommit.Count;
+
+    internal int AfterRollbackCount => _afterRollback.Count;
+
+    /// <summary>The operation that registered hooks from <paramref name="commitFrom"/> and <paramref name="rollbackFrom"/> on rolled back.</summary>
+    internal void RolledBack(int commitFrom, int rollbackFrom)
+    {
+        _afterCommit.RemoveRange(commitFrom, _afterCommit.Count - commitFrom);
+        var undo = _afterRollback.GetRange(rollbackFrom, _afterRollback.Count - rollbackFrom);
+        _afterRollback.RemoveRange(rollbackFrom, undo.Count);
+        foreach (var action in undo)
+        {
+            action();
+        }
+    }
 
     internal void RunAfterCommit(int from)
     {
@@ -44,9 +62,11 @@ public sealed class SqliteWriteContext
         }
     }
 
-    internal void DropAfterCommit(int from) => _afterCommit.RemoveRange(from, _afterCommit.Count - from);
-
-    internal void ResetBatch() => _afterCommit.Clear();
+    internal void ResetBatch()
+    {
+        _afterCommit.Clear();
+        _afterRollback.Clear();
+    }
 
     internal void Dispose()
     {

@@ -104,7 +104,8 @@ public sealed partial class SqliteWriter : IAsyncDisposable
                 savepoint.Transaction = release.Transaction = rollback.Transaction = transaction;
                 foreach (var request in batch)
                 {
-                    var hooks = _context.AfterCommitCount;
+                    var commitHooks = _context.AfterCommitCount;
+                    var rollbackHooks = _context.AfterRollbackCount;
                     savepoint.ExecuteNonQuery();
                     try
                     {
@@ -114,7 +115,7 @@ public sealed partial class SqliteWriter : IAsyncDisposable
                     catch (Exception ex)
                     {
                         rollback.ExecuteNonQuery();
-                        _context.DropAfterCommit(hooks);
+                        _context.RolledBack(commitHooks, rollbackHooks);
                         request.Fail(ex);
                     }
                 }
@@ -131,6 +132,7 @@ public sealed partial class SqliteWriter : IAsyncDisposable
                 {
                     LogRollbackFailed(_logger, rollbackError);
                 }
+                _context.RolledBack(0, 0);
                 foreach (var request in batch)
                 {
                     request.Fail(ex);

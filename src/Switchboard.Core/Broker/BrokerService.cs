@@ -94,6 +94,7 @@ public sealed class BrokerService(IBrokerStore store, IOptionsMonitor<BrokerOpti
     public async Task DeleteQueueAsync(Caller caller, string name, bool force, CancellationToken cancellationToken = default)
     {
         caller.Demand(Area, Manage, name);
+        RefuseReserved(caller, name, "delete");
         await store.DeleteQueueAsync(name, force, cancellationToken).ConfigureAwait(false);
     }
 
@@ -112,6 +113,7 @@ public sealed class BrokerService(IBrokerStore store, IOptionsMonitor<BrokerOpti
     public async Task<IReadOnlyList<PublishResult>> PublishAsync(Caller caller, string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
     {
         caller.Demand(Area, Publish, queue);
+        RefuseReserved(caller, queue, "publish to");
         ValidateBatch(messages);
         var results = await store.PublishAsync(queue, messages, cancellationToken).ConfigureAwait(false);
         metrics.Published(queue, results.Count(r => !r.Duplicate));
@@ -268,6 +270,7 @@ public sealed class BrokerService(IBrokerStore store, IOptionsMonitor<BrokerOpti
     public async Task DeleteTopicAsync(Caller caller, string name, CancellationToken cancellationToken = default)
     {
         caller.Demand(Area, Manage, name);
+        RefuseReserved(caller, name, "delete");
         await store.DeleteTopicAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
@@ -301,6 +304,7 @@ public sealed class BrokerService(IBrokerStore store, IOptionsMonitor<BrokerOpti
     public async Task<IReadOnlyList<TopicPublishResult>> PublishToTopicAsync(Caller caller, string topic, string? subject, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)
     {
         caller.Demand(Area, Publish, topic);
+        RefuseReserved(caller, topic, "publish to");
         if (subject is null || !SubjectPattern.IsValid(subject) || subject.Contains('*') || subject.Contains('>'))
         {
             throw SwitchboardException.Validation("subject", $"'{subject}' is not a subject: dot-separated tokens without wildcards, e.g. 'orders.eu.created'.");
@@ -319,6 +323,19 @@ public sealed class BrokerService(IBrokerStore store, IOptionsMonitor<BrokerOpti
     }
 
     public static bool IsSystem(Caller caller) => ReferenceEquals(caller, System);
+
+    /// <summary>
+    /// Only the server writes to or removes its own <c>$sys.</c> queues and topics, so no one, not even an admin, can forge
+    /// a system event or a delivery job. Admins may still read them, subscribe to them and redrive their dead letters.
+    /// </summary>
+    private static void RefuseReserved(Caller caller, string name, string action)
+    {
+        if (BrokerNames.IsSystem(name) && !IsSystem(caller))
+        {
+            throw new SwitchboardException(ErrorCodes.Forbidden,
+                $"Only the server may {action} '{name}': names under '{BrokerNames.SystemPrefix}' are reserved. Subscribe a queue of your own to read them.");
+        }
+    }
 
     private static bool CanAny(Caller caller, string name) =>
         caller.Can(Area, Manage, name) || caller.Can(Area, Consume, name) || caller.Can(Area, Publish, name);

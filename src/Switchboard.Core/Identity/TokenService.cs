@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Errors;
+using Switchboard.Events;
 
 namespace Switchboard.Identity;
 
@@ -15,12 +16,15 @@ public sealed partial class TokenService(
     AccessTokens accessTokens,
     IOptionsMonitor<IdentityOptions> options,
     TimeProvider time,
+    SystemEventPublisher events,
     ILogger<TokenService> logger)
 {
     public async Task<TokenPair> LoginAsync(string? username, string? password, CancellationToken cancellationToken = default)
     {
         var user = await users.AuthenticateAsync(username, password, cancellationToken).ConfigureAwait(false);
-        return await IssueAsync(user, Guid.CreateVersion7(), previous: null, cancellationToken).ConfigureAwait(false);
+        var pair = await IssueAsync(user, Guid.CreateVersion7(), previous: null, cancellationToken).ConfigureAwait(false);
+        await events.PublishAsync(SystemEvents.UserLogin, new UserEvent(user.Id, user.Username, user.Role), CancellationToken.None).ConfigureAwait(false);
+        return pair;
     }
 
     public async Task<TokenPair> RefreshAsync(string? refreshToken, CancellationToken cancellationToken = default)

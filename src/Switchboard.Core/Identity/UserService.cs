@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Errors;
+using Switchboard.Events;
 
 namespace Switchboard.Identity;
 
@@ -11,6 +12,7 @@ public sealed partial class UserService(
     UserStatusCache statusCache,
     IOptionsMonitor<IdentityOptions> options,
     TimeProvider time,
+    SystemEventPublisher events,
     ILogger<UserService> logger)
 {
     public const string BootstrapAdminName = "admin";
@@ -53,6 +55,7 @@ public sealed partial class UserService(
             throw new SwitchboardException(ErrorCodes.UsernameTaken, $"The username '{username}' is taken; choose another.");
         }
         LogUserCreated(logger, user.Id, user.Username, user.Role);
+        await events.PublishAsync(SystemEvents.UserRegistered, new UserEvent(user.Id, user.Username, user.Role), CancellationToken.None).ConfigureAwait(false);
         return user;
     }
 

@@ -59,6 +59,38 @@ internal sealed partial class PostgresBrokerStore
             }
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var results = await PublishInTransactionAsync(connection, transaction, queue, messages, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (results.Any(r => !r.Duplicate))
+        {
+            _notifications.Signal(queue);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="entries"/> inside another store's transaction (the transactional outbox): durable with
+    /// its commit, gone with its rollback. The NOTIFY it queues fires at commit and wakes receivers on every node.
+    /// </summary>
+    internal async Task PublishWithinAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var group in entries.GroupBy(e => (e.Target, e.Subject)))
+        {
+            var messages = group.Select(e => e.Message).ToArray();
+            if (group.Key.Subject is { } subject)
+            {
+                await PublishToTopicInTransactionAsync(connection, transaction, group.Key.Target, subject, messages, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await PublishInTransactionAsync(connection, transaction, group.Key.Target, messages, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<PublishResult[]> PublishInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string queue,
+        IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
         var settings = (await RequireQueueAsync(connection, transaction, queue, cancellationToken).ConfigureAwait(false)).Settings;
         var results = await DeduplicateAsync(connection, transaction, queue, messages,
             settings.DedupWindowSeconds > 0 ? TimeSpan.FromSeconds(settings.DedupWindowSeconds) : null, cancellationToken).ConfigureAwait(false);
@@ -78,11 +110,6 @@ internal sealed partial class PostgresBrokerStore
                 throw QueueNotFound(queue);
             }
             await NotifyAsync(connection, transaction, [queue], cancellationToken).ConfigureAwait(false);
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (fresh.Count > 0)
-        {
-            _notifications.Signal(queue);
         }
         return results;
     }

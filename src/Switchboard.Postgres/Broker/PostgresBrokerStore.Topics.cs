@@ -120,6 +120,15 @@ internal sealed partial class PostgresBrokerStore
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var (results, queues) = await PublishToTopicInTransactionAsync(connection, transaction, topic, subject, messages, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _notifications.Signal(queues);
+        return results;
+    }
+
+    private async Task<(TopicPublishResult[] Results, string[] Queues)> PublishToTopicInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        string topic, string subject, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
         // KEY SHARE keeps the topic from being deleted under this publish.
         await using (var command = new NpgsqlCommand("SELECT 1 FROM broker_topics WHERE name = $1 FOR KEY SHARE", connection, transaction))
         {
@@ -160,9 +169,7 @@ internal sealed partial class PostgresBrokerStore
             }
             await NotifyAsync(connection, transaction, queues, cancellationToken).ConfigureAwait(false);
         }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _notifications.Signal(queues);
-        return published.Select((p, i) => new TopicPublishResult(p.Id, p.Duplicate, deliveries[i])).ToArray();
+        return (published.Select((p, i) => new TopicPublishResult(p.Id, p.Duplicate, deliveries[i])).ToArray(), queues);
     }
 
     private static async Task<IReadOnlyList<Subscription>> LoadSubscriptionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string topic, CancellationToken cancellationToken)

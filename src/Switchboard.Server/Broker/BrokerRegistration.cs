@@ -12,6 +12,7 @@ internal static class BrokerRegistration
         builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddSingleton<BrokerService>();
+        builder.Services.AddSingleton<Switchboard.Events.SystemEventPublisher>();
         builder.Services.AddSingleton(sp => new BrokerActivity(
             sp, sp.GetRequiredService<BrokerMetrics>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BrokerActivity>>()));

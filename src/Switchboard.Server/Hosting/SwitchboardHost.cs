@@ -1,3 +1,4 @@
+using Switchboard.Chat;
 using Switchboard.Server.Broker;
 using Switchboard.Server.Chat;
 using Switchboard.Server.GraphQL;
@@ -36,6 +37,7 @@ public static class SwitchboardHost
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
+        builder.Services.AddChatCore();
         builder.AddChat();
 
         var app = builder.Build();

@@ -14,46 +14,71 @@ internal sealed partial class SqliteBrokerStore
         var reservation = new Reservation();
         try
         {
-            return await _database.Writer.ExecuteAsync(ctx =>
-            {
-                EnsureQueueRow(ctx, queue);
-                var now = Now();
-                var settings = state.Settings;
-                var results = new PublishResult[messages.Count];
-                var fresh = new List<int>(messages.Count);
-                for (var i = 0; i < messages.Count; i++)
-                {
-                    var message = messages[i];
-                    if (message.IdempotencyKey is { } key && settings.DedupWindowSeconds > 0)
-                    {
-                        if (FindDuplicate(ctx, queue, key, now) is { } original)
-                        {
-                            results[i] = new PublishResult(original, true);
-                            continue;
-                        }
-                    }
-                    var id = Guid.CreateVersion7();
-                    results[i] = new PublishResult(id, false);
-                    if (message.IdempotencyKey is { } newKey && settings.DedupWindowSeconds > 0)
-                    {
-                        RememberKey(ctx, queue, newKey, id, now + settings.DedupWindowSeconds * 1000L);
-                    }
-                    fresh.Add(i);
-                }
-                Reserve(reservation, state, fresh.Count);
-                var staged = new List<Staged>(fresh.Count);
-                foreach (var i in fresh)
-                {
-                    staged.Add(Insert(ctx, state, messages[i], results[i].Id, now));
-                }
-                ctx.OnCommitted(() => Apply(reservation, staged, now));
-                return (IReadOnlyList<PublishResult>)results;
-            }, cancellationToken).ConfigureAwait(false);
+            return await _database.Writer.ExecuteAsync(ctx => PublishInto(ctx, state, messages, reservation), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Unreserve(reservation);
         }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="entries"/> inside another store's write operation (the transactional outbox): they
+    /// become durable with that operation's commit, or vanish with its rollback.
+    /// </summary>
+    internal void PublishWithin(SqliteWriteContext ctx, IReadOnlyList<OutboxEntry> entries)
+    {
+        foreach (var group in entries.GroupBy(e => (e.Target, e.Subject)))
+        {
+            var messages = group.Select(e => e.Message).ToArray();
+            var reservation = new Reservation();
+            ctx.OnRolledBack(() => Unreserve(reservation));
+            if (group.Key.Subject is { } subject)
+            {
+                PublishToTopicInto(ctx, FindTopic(group.Key.Target), subject, messages, reservation);
+            }
+            else
+            {
+                PublishInto(ctx, Find(group.Key.Target), messages, reservation);
+            }
+        }
+    }
+
+    private IReadOnlyList<PublishResult> PublishInto(SqliteWriteContext ctx, QueueState state, IReadOnlyList<OutgoingMessage> messages, Reservation reservation)
+    {
+        var queue = state.Name;
+        EnsureQueueRow(ctx, queue);
+        var now = Now();
+        var settings = state.Settings;
+        var results = new PublishResult[messages.Count];
+        var fresh = new List<int>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            if (message.IdempotencyKey is { } key && settings.DedupWindowSeconds > 0)
+            {
+                if (FindDuplicate(ctx, queue, key, now) is { } original)
+                {
+                    results[i] = new PublishResult(original, true);
+                    continue;
+                }
+            }
+            var id = Guid.CreateVersion7();
+            results[i] = new PublishResult(id, false);
+            if (message.IdempotencyKey is { } newKey && settings.DedupWindowSeconds > 0)
+            {
+                RememberKey(ctx, queue, newKey, id, now + settings.DedupWindowSeconds * 1000L);
+            }
+            fresh.Add(i);
+        }
+        Reserve(reservation, state, fresh.Count);
+        var staged = new List<Staged>(fresh.Count);
+        foreach (var i in fresh)
+        {
+            staged.Add(Insert(ctx, state, messages[i], results[i].Id, now));
+        }
+        ctx.OnCommitted(() => Apply(reservation, staged, now));
+        return results;
     }
 
     public async Task<IReadOnlyList<BrokerMessage>> ReceiveAsync(string queue, int max, TimeSpan? lease, TimeSpan wait, CancellationToken cancellationToken = default)

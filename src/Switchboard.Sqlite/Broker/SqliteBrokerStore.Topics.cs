@@ -106,58 +106,61 @@ internal sealed partial class SqliteBrokerStore
         var reservation = new Reservation();
         try
         {
-            return await _database.Writer.ExecuteAsync(ctx =>
-            {
-                EnsureTopicRow(ctx, topic);
-                var now = Now();
-                var scope = TopicScopePrefix + topic;
-                var subscriptions = state.Subscriptions;
-                var results = new TopicPublishResult[messages.Count];
-                var copies = new List<(OutgoingMessage Message, QueueState Queue, Guid Id)>();
-                for (var i = 0; i < messages.Count; i++)
-                {
-                    var message = messages[i];
-                    if (message.IdempotencyKey is { } key && FindDuplicate(ctx, scope, key, now) is { } original)
-                    {
-                        results[i] = new TopicPublishResult(original, true, []);
-                        continue;
-                    }
-                    var id = Guid.CreateVersion7();
-                    if (message.IdempotencyKey is { } newKey)
-                    {
-                        RememberKey(ctx, scope, newKey, id, now + QueueSettings.DefaultDedupWindowSeconds * 1000L);
-                    }
-                    var deliveries = new List<TopicDelivery>();
-                    foreach (var queue in subscriptions.Where(s => s.Matches(subject, message.Headers)).Select(s => s.Queue).Distinct(StringComparer.Ordinal))
-                    {
-                        if (!_queues.TryGetValue(queue, out var queueState) || queueState.Deleted)
-                        {
-                            continue;
-                        }
-                        var copyId = Guid.CreateVersion7();
-                        copies.Add((message, queueState, copyId));
-                        deliveries.Add(new TopicDelivery(queue, copyId));
-                    }
-                    results[i] = new TopicPublishResult(id, false, deliveries);
-                }
-                foreach (var group in copies.GroupBy(c => c.Queue))
-                {
-                    EnsureQueueRow(ctx, group.Key.Name);
-                    Reserve(reservation, group.Key, group.Count());
-                }
-                var staged = new List<Staged>(copies.Count);
-                foreach (var (message, queue, id) in copies)
-                {
-                    staged.Add(Insert(ctx, queue, message, id, now));
-                }
-                ctx.OnCommitted(() => Apply(reservation, staged, now));
-                return (IReadOnlyList<TopicPublishResult>)results;
-            }, cancellationToken).ConfigureAwait(false);
+            return await _database.Writer.ExecuteAsync(ctx => PublishToTopicInto(ctx, state, subject, messages, reservation), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Unreserve(reservation);
         }
+    }
+
+    private IReadOnlyList<TopicPublishResult> PublishToTopicInto(SqliteWriteContext ctx, TopicState state, string subject, IReadOnlyList<OutgoingMessage> messages, Reservation reservation)
+    {
+        var topic = state.Name;
+        EnsureTopicRow(ctx, topic);
+        var now = Now();
+        var scope = TopicScopePrefix + topic;
+        var subscriptions = state.Subscriptions;
+        var results = new TopicPublishResult[messages.Count];
+        var copies = new List<(OutgoingMessage Message, QueueState Queue, Guid Id)>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            if (message.IdempotencyKey is { } key && FindDuplicate(ctx, scope, key, now) is { } original)
+            {
+                results[i] = new TopicPublishResult(original, true, []);
+                continue;
+            }
+            var id = Guid.CreateVersion7();
+            if (message.IdempotencyKey is { } newKey)
+            {
+                RememberKey(ctx, scope, newKey, id, now + QueueSettings.DefaultDedupWindowSeconds * 1000L);
+            }
+            var deliveries = new List<TopicDelivery>();
+            foreach (var queue in subscriptions.Where(s => s.Matches(subject, message.Headers)).Select(s => s.Queue).Distinct(StringComparer.Ordinal))
+            {
+                if (!_queues.TryGetValue(queue, out var queueState) || queueState.Deleted)
+                {
+                    continue;
+                }
+                var copyId = Guid.CreateVersion7();
+                copies.Add((message, queueState, copyId));
+                deliveries.Add(new TopicDelivery(queue, copyId));
+            }
+            results[i] = new TopicPublishResult(id, false, deliveries);
+        }
+        foreach (var group in copies.GroupBy(c => c.Queue))
+        {
+            EnsureQueueRow(ctx, group.Key.Name);
+            Reserve(reservation, group.Key, group.Count());
+        }
+        var staged = new List<Staged>(copies.Count);
+        foreach (var (message, queue, id) in copies)
+        {
+            staged.Add(Insert(ctx, queue, message, id, now));
+        }
+        ctx.OnCommitted(() => Apply(reservation, staged, now));
+        return results;
     }
 
     private TopicState FindTopic(string name) =>

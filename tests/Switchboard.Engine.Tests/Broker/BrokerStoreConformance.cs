@@ -1,6 +1,7 @@
 using System.Text;
 using Switchboard.Broker;
 using Switchboard.Errors;
+using Switchboard.Events;
 
 namespace Switchboard.Engine.Tests.Broker;
 
@@ -23,6 +24,9 @@ public abstract class BrokerStoreConformance : IAsyncLifetime
     protected abstract Task<IBrokerStore> ReopenAsync();
 
     protected abstract Task CloseAsync();
+
+    /// <summary>Commits <paramref name="entries"/> inside another write of the engine, which then fails when <paramref name="fail"/>.</summary>
+    protected abstract Task CommitWithOutboxAsync(IReadOnlyList<OutboxEntry> entries, bool fail);
 
     public async Task InitializeAsync() => Store = await OpenAsync().WaitAsync(Timeout);
 
@@ -535,6 +539,55 @@ public abstract class BrokerStoreConformance : IAsyncLifetime
 
         Assert.Equal(bytes, message.Body.ToArray());
         Assert.Equal(BodyEncoding.Base64, message.Encoding);
+    }
+
+    [Fact]
+    public async Task The_system_events_topic_exists_from_the_first_start()
+    {
+        var topic = await Store.GetTopicAsync(SystemEvents.Topic).WaitAsync(Timeout);
+
+        Assert.NotNull(topic);
+    }
+
+    [Fact]
+    public async Task Outbox_entries_commit_with_the_write_that_carries_them()
+    {
+        await CreateAsync("jobs");
+        await CreateAsync("room-events");
+        await Store.SubscribeAsync(SystemEvents.Topic, "room-events", "room.*", new Dictionary<string, string>()).WaitAsync(Timeout);
+
+        await CommitWithOutboxAsync(
+        [
+            OutboxEntry.ToQueue("jobs", Text("job 1")),
+            OutboxEntry.ToQueue("jobs", Text("job 2")),
+            SystemEvents.Create(SystemEvents.RoomCreated, new { name = "lobby" }, DateTimeOffset.UtcNow),
+            SystemEvents.Create(SystemEvents.MessageSent, new { seq = 1 }, DateTimeOffset.UtcNow),
+        ], fail: false).WaitAsync(Timeout);
+
+        Assert.Equal(["job 1", "job 2"], (await ReceiveAsync("jobs", 10, wait: LongWait)).Select(Body));
+        var evt = Assert.Single(await ReceiveAsync("room-events", 10, wait: LongWait));
+        Assert.Contains("\"event\":\"room.created\"", Body(evt), StringComparison.Ordinal);
+        Assert.Equal(SystemEvents.RoomCreated, evt.Headers["event"]);
+    }
+
+    [Fact]
+    public async Task Outbox_entries_vanish_with_a_write_that_rolls_back_and_hold_no_room()
+    {
+        await CreateAsync("bounded", s => s with { MaxLength = 1 });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => CommitWithOutboxAsync([OutboxEntry.ToQueue("bounded", Text("lost"))], fail: true).WaitAsync(Timeout));
+        await CommitWithOutboxAsync([OutboxEntry.ToQueue("bounded", Text("kept"))], fail: false).WaitAsync(Timeout);
+
+        Assert.Equal(["kept"], (await ReceiveAsync("bounded", 10, wait: LongWait)).Select(Body));
+        Assert.Equal(1, (await StatsAsync("bounded")).Depth);
+    }
+
+    [Fact]
+    public async Task An_outbox_entry_for_a_missing_queue_fails_the_whole_write()
+    {
+        var error = await Assert.ThrowsAsync<SwitchboardException>(() => CommitWithOutboxAsync([OutboxEntry.ToQueue("nowhere", Text("x"))], fail: false).WaitAsync(Timeout));
+
+        Assert.Equal(ErrorCodes.QueueNotFound, error.Error);
     }
 
     protected async Task CreateAsync(string name, Func<QueueSettings, QueueSettings>? change = null)

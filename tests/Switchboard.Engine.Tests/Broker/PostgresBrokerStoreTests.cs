@@ -26,6 +26,18 @@ public sealed class PostgresBrokerStoreTests : BrokerStoreConformance
         return await StartAsync();
     }
 
+    protected override async Task CommitWithOutboxAsync(IReadOnlyList<OutboxEntry> entries, bool fail)
+    {
+        await using var connection = await _database!.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await _store!.PublishWithinAsync(connection, transaction, entries, CancellationToken.None);
+        if (fail)
+        {
+            throw new InvalidOperationException("The feature's own write failed.");
+        }
+        await transaction.CommitAsync();
+    }
+
     protected override async Task CloseAsync()
     {
         if (_store is not null)

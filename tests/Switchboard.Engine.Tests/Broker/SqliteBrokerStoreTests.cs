@@ -29,6 +29,16 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
         return _store;
     }
 
+    protected override Task CommitWithOutboxAsync(IReadOnlyList<OutboxEntry> entries, bool fail) =>
+        _database!.Writer.ExecuteAsync(ctx =>
+        {
+            _store!.PublishWithin(ctx, entries);
+            if (fail)
+            {
+                throw new InvalidOperationException("The feature's own write failed.");
+            }
+        });
+
     protected override async Task CloseAsync()
     {
         if (_store is not null)

@@ -1,0 +1,3 @@
+-- The topic of the server's own events ($sys.events): it exists from the first start, so a feature that commits an
+-- event together with its change never finds it missing. Users cannot create or delete names under $sys.
+INSERT INTO broker_topics (name, created_at) VALUES ('$sys.events', now()) ON CONFLICT (name) DO NOTHING;
