@@ -13,7 +13,7 @@ public abstract partial class ChatStoreConformance
 
         var first = await Chat.CreateConversationAsync(alice, new CreateConversation(ConversationKind.Private, [bob.Id])).WaitAsync(Timeout);
         var again = await Chat.CreateConversationAsync(alice, new CreateConversation(ConversationKind.Private, [bob.Id, alice.Id])).WaitAsync(Timeout);
-        var fromBob = await Chat.CreateConversationAsync(bob, new CreateConversation(ConversationKind.Private, [alice.Id])).WaitAsync(Timeout);
+        var fromBob = await Chat.CreateConversationAsync(bob, new CreateConversation(ConversationKind.Private, [alice.Id.ToUpperInvariant()])).WaitAsync(Timeout);
         var members = await Chat.ListMembersAsync(bob, first.Conversation.Id).WaitAsync(Timeout);
 
         Assert.True(first.Created);

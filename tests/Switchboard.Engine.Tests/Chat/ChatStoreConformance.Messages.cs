@@ -46,6 +46,30 @@ public abstract partial class ChatStoreConformance
     }
 
     [Fact]
+    public async Task Two_nodes_racing_on_one_pair_get_one_conversation_one_message_per_client_id_and_gapless_seqs()
+    {
+        var (alice, bob) = (await NewUserAsync("alice"), await NewUserAsync("bob"));
+        var nodes = new[] { Chat, NewNodeService(await OpenSecondNodeAsync().WaitAsync(Timeout)) };
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            nodes[i % 2].CreateConversationAsync(i % 3 == 0 ? alice : bob, new CreateConversation(ConversationKind.Private, [i % 3 == 0 ? bob.Id : alice.Id]))))).WaitAsync(Timeout);
+        var id = created[0].Conversation.Id;
+        var retries = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            nodes[i % 2].SendAsync(alice, id, new SendMessage("same", "once", null, null, ["whatsapp"]))))).WaitAsync(Timeout);
+        var distinct = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            nodes[i % 2].SendAsync(i % 2 == 0 ? alice : bob, id, new SendMessage("m" + i, "message " + i))))).WaitAsync(Timeout);
+        var history = await Chat.ListMessagesAsync(bob, id, null, 0, 100).WaitAsync(Timeout);
+
+        Assert.Single(created.Select(c => c.Conversation.Id).Distinct());
+        Assert.Single(created, c => c.Created);
+        Assert.Single(retries.Select(r => r.Message.Id).Distinct());
+        Assert.Single(retries, r => !r.Duplicate);
+        Assert.All(distinct, d => Assert.False(d.Duplicate));
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), history.Select(m => m.Seq));
+        Assert.Single(await DrainJobsAsync("whatsapp"));
+    }
+
+    [Fact]
     public async Task History_pages_backwards_with_before_and_forwards_with_after()
     {
         var (alice, bob) = (await NewUserAsync("alice"), await NewUserAsync("bob"));

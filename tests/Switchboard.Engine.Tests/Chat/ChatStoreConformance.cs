@@ -39,6 +39,9 @@ public abstract partial class ChatStoreConformance : IAsyncLifetime
     /// <summary>Opens a fresh, migrated database and returns the engine's stores over it.</summary>
     protected abstract Task<ChatEngine> OpenAsync();
 
+    /// <summary>The stores of another node over the same database (on an embedded engine, the same stores).</summary>
+    protected abstract Task<ChatEngine> OpenSecondNodeAsync();
+
     protected abstract Task CloseAsync();
 
     public async Task InitializeAsync()
@@ -62,6 +65,11 @@ public abstract partial class ChatStoreConformance : IAsyncLifetime
     private protected ChatService NewService(ChatOptions options, IChatEvents? events, Switchboard.Files.IFileCatalog? files) =>
         new(_engine!.Chat, _broker!, _engine.Identity, Channels, new StaticOptions<ChatOptions>(options), TimeProvider.System,
             NullLogger<ChatService>.Instance, events, files);
+
+    /// <summary>The chat service another node would run over <paramref name="engine"/>.</summary>
+    private protected static ChatService NewNodeService(ChatEngine engine) =>
+        new(engine.Chat, new BrokerService(engine.Broker, new StaticOptions<BrokerOptions>(new BrokerOptions()), new BrokerMetrics()), engine.Identity,
+            Channels, new StaticOptions<ChatOptions>(new ChatOptions()), TimeProvider.System, NullLogger<ChatService>.Instance);
 
     private protected RecordingChatEvents LiveEvents => _events;
 

@@ -11,26 +11,31 @@ namespace Switchboard.Engine.Tests.Chat;
 /// <summary>Runs against the PostgreSQL on 127.0.0.1:5432; a missing server fails these tests.</summary>
 public sealed class PostgresChatStoreTests : ChatStoreConformance
 {
-    private PostgresDatabase? _database;
-    private PostgresBrokerStore? _broker;
+    private readonly List<(PostgresDatabase Database, PostgresBrokerStore Broker)> _nodes = [];
+    private string _connectionString = "";
 
     protected override async Task<ChatEngine> OpenAsync()
     {
-        _database = await TestDatabases.NewPostgresAsync();
-        _broker = new PostgresBrokerStore(_database, new BrokerOptions(), NullLogger<PostgresBrokerStore>.Instance);
-        await _broker.StartAsync();
-        return new ChatEngine(new PostgresChatStore(_database, _broker), _broker, new PostgresIdentityStore(_database));
+        _connectionString = await TestDatabases.NewPostgresDatabaseAsync();
+        return await OpenSecondNodeAsync();
+    }
+
+    // A separate pool and broker on the same database: its transactions race the first node's as another server's would.
+    protected override async Task<ChatEngine> OpenSecondNodeAsync()
+    {
+        var database = await PostgresDatabase.OpenAsync(_connectionString, NullLoggerFactory.Instance);
+        var broker = new PostgresBrokerStore(database, new BrokerOptions(), NullLogger<PostgresBrokerStore>.Instance);
+        await broker.StartAsync();
+        _nodes.Add((database, broker));
+        return new ChatEngine(new PostgresChatStore(database, broker), broker, new PostgresIdentityStore(database));
     }
 
     protected override async Task CloseAsync()
     {
-        if (_broker is not null)
+        foreach (var (database, broker) in _nodes)
         {
-            await _broker.DisposeAsync();
-        }
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
+            await broker.DisposeAsync();
+            await database.DisposeAsync();
         }
     }
 }

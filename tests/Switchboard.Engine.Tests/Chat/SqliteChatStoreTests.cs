@@ -12,13 +12,18 @@ public sealed class SqliteChatStoreTests : ChatStoreConformance
 {
     private SqliteDatabase? _database;
     private SqliteBrokerStore? _broker;
+    private ChatEngine? _engine;
 
     protected override Task<ChatEngine> OpenAsync()
     {
         _database = TestDatabases.NewSqlite(out _);
         _broker = new SqliteBrokerStore(_database, new BrokerOptions(), NullLogger<SqliteBrokerStore>.Instance);
-        return Task.FromResult(new ChatEngine(new SqliteChatStore(_database, _broker), _broker, new SqliteIdentityStore(_database)));
+        _engine = new ChatEngine(new SqliteChatStore(_database, _broker), _broker, new SqliteIdentityStore(_database));
+        return Task.FromResult(_engine);
     }
+
+    // One file has one writer: a second node of the embedded engine is the same process and stores.
+    protected override Task<ChatEngine> OpenSecondNodeAsync() => Task.FromResult(_engine!);
 
     protected override async Task CloseAsync()
     {
