@@ -48,6 +48,10 @@ internal sealed class ChatHub(
             Context.Abort();
             return;
         }
+        if (!caller.Can(ChatService.Area, ChatService.Use))
+        {
+            throw new HubException($"{ErrorCodes.InsufficientScope.Code}: Chat needs the scope '{ChatService.Area}:{ChatService.Use}'.");
+        }
         Context.Items[typeof(Caller)] = caller;
         await presence.ConnectedAsync(caller.Id, Context.ConnectionId, Context.ConnectionAborted);
     }
