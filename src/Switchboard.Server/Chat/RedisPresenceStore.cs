@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Switchboard.Errors;
 using Switchboard.Presence;
 
 namespace Switchboard.Server.Chat;
@@ -65,9 +66,16 @@ internal sealed class RedisPresenceStore(ChatRedis redis, IOptions<PresenceOptio
 
     public async Task<UserPresence> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var db = await DatabaseAsync().ConfigureAwait(false);
-        var snapshot = await ReadAsync(db, userId).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return snapshot.Presence(userId, includeMine: true);
+        try
+        {
+            var db = await DatabaseAsync().ConfigureAwait(false);
+            var snapshot = await ReadAsync(db, userId).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return snapshot.Presence(userId, includeMine: true);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new SwitchboardException(ErrorCodes.Unavailable, $"Presence is kept in Redis, which did not answer ({ex.GetType().Name}); retry later.");
+        }
     }
 
     public async Task HeartbeatAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
