@@ -1,5 +1,5 @@
-using Switchboard.Chat;
 using Switchboard.Server.Broker;
+using Switchboard.Server.Chat;
 using Switchboard.Server.Files;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
@@ -37,8 +37,8 @@ public static class SwitchboardHost
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
-        builder.Services.AddChatCore();
         builder.AddFiles();
+        builder.AddChat();
 
         var app = builder.Build();
 
@@ -50,6 +50,7 @@ public static class SwitchboardHost
         app.MapKvApi();
         app.MapBrokerApi();
         app.MapFilesApi();
+        app.MapChatApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;
