@@ -11,5 +11,9 @@ internal sealed record BenchReport(
     int PayloadBytes,
     int Window,
     int Batch,
+    int OfferedRate,
+    double OfferedSeconds,
+    int RestClients,
+    double RestSeconds,
     IReadOnlyDictionary<string, string> Versions,
     IReadOnlyList<TargetResult> Results);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using Switchboard.Bench;
 
@@ -25,6 +24,7 @@ Console.CancelKeyPress += (_, e) =>
 var started = DateTimeOffset.UtcNow;
 var loadBefore = LoadAverage();
 var results = new List<TargetResult>();
+var workloads = Workload.All.Where(w => settings.Workloads.Contains(w.Name)).ToArray();
 foreach (var group in settings.Targets.GroupBy(Engine))
 {
     SwitchboardServer? server = null;
@@ -38,15 +38,31 @@ foreach (var group in settings.Targets.GroupBy(Engine))
         {
             await using var target = Create(name, server);
             // One untimed round first, so that JIT, connection pools and the peer's first file writes are not measured.
-            await RunQuietlyAsync(target, Workload.All[^1], run: 0, messages: 500);
-            foreach (var workload in Workload.All)
+            await RunQuietlyAsync(target, Workload.All[1], run: 0, messages: 500);
+            foreach (var workload in workloads)
             {
-                var runs = new List<double?>();
+                if (workload.Kind == WorkloadKind.RestRead)
+                {
+                    // Only Switchboard has a REST API; it runs once per engine, with the HTTP target.
+                    if (target is SwitchboardHttpTarget http)
+                    {
+                        await RestQuietlyAsync(http, workload, run: 0, TimeSpan.FromSeconds(1));
+                        var restRuns = new List<RunResult?>();
+                        for (var run = 1; run <= settings.Runs; run++)
+                        {
+                            restRuns.Add(await RestQuietlyAsync(http, workload, run, settings.RestDuration));
+                        }
+                        results.Add(new TargetResult(name, target.Durability, workload.Name, 0, 0, settings.RestClients, restRuns));
+                    }
+                    continue;
+                }
+                var messages = workload.Kind == WorkloadKind.FixedRate ? (int)(settings.Rate * settings.RateDuration.TotalSeconds) : settings.Messages;
+                var runs = new List<RunResult?>();
                 for (var run = 1; run <= settings.Runs; run++)
                 {
-                    runs.Add(await RunQuietlyAsync(target, workload, run, settings.Messages));
+                    runs.Add(await RunQuietlyAsync(target, workload, run, messages));
                 }
-                results.Add(new TargetResult(name, workload.Name, workload.Producers, workload.Consumers, settings.Messages, runs));
+                results.Add(new TargetResult(name, target.Durability, workload.Name, workload.Producers, workload.Consumers, messages, runs));
             }
         }
     }
@@ -55,7 +71,8 @@ foreach (var group in settings.Targets.GroupBy(Engine))
         Console.Error.WriteLine($"{string.Join(", ", group)}: could not run ({e.GetType().Name}: {e.Message})");
         foreach (var name in group.Where(n => results.All(r => r.Target != n)))
         {
-            results.AddRange(Workload.All.Select(w => new TargetResult(name, w.Name, w.Producers, w.Consumers, settings.Messages, [])));
+            results.AddRange(workloads.Where(w => w.Kind != WorkloadKind.RestRead || name.StartsWith("switchboard-http/", StringComparison.Ordinal))
+                .Select(w => new TargetResult(name, "?", w.Name, w.Producers, w.Consumers, settings.Messages, [null])));
         }
     }
     finally
@@ -68,15 +85,31 @@ foreach (var group in settings.Targets.GroupBy(Engine))
 }
 
 var report = new BenchReport(started, DateTimeOffset.UtcNow, settings.Quick ? "quick" : "full", Environment.ProcessorCount, loadBefore, LoadAverage(),
-    "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch, Versions(), results);
+    "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch,
+    settings.Rate, settings.RateDuration.TotalSeconds, settings.RestClients, settings.RestDuration.TotalSeconds, Versions(), results);
 Directory.CreateDirectory(settings.Output);
-var file = Path.Combine(settings.Output, started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-Console.WriteLine(Table(report));
-Console.Error.WriteLine($"Results written to {file}");
+var stem = Path.Combine(settings.Output, started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+var markdown = ReportWriter.Write(report);
+await File.WriteAllTextAsync(stem + ".md", markdown);
+var chart = ChartWriter.Write(report);
+await File.WriteAllTextAsync(stem + ".svg", chart);
+if (settings.Chart is not null)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Chart))!);
+    await File.WriteAllTextAsync(settings.Chart, chart);
+}
+Console.WriteLine(markdown);
+Console.Error.WriteLine($"Results written to {stem}.json, .md and .svg");
+var failures = results.Sum(r => r.Runs.Count(run => run is null));
+if (failures > 0)
+{
+    Console.Error.WriteLine($"{failures} run(s) failed.");
+    return 1;
+}
 return 0;
 
-async Task<double?> RunQuietlyAsync(IBenchTarget target, Workload workload, int run, int messages)
+async Task<RunResult?> RunQuietlyAsync(IBenchTarget target, Workload workload, int run, int messages)
 {
     try
     {
@@ -89,11 +122,27 @@ async Task<double?> RunQuietlyAsync(IBenchTarget target, Workload workload, int 
     }
 }
 
+async Task<RunResult?> RestQuietlyAsync(SwitchboardHttpTarget target, Workload workload, int run, TimeSpan duration)
+{
+    var label = run == 0 ? $"{target.Name} {workload.Name} warm-up" : $"{target.Name} {workload.Name} run {run}";
+    try
+    {
+        return await RestReadRunner.RunAsync(target.Host, settings.RestClients, duration, label, cancel.Token);
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"{label}: FAILED ({e.GetType().Name}: {e.Message})");
+        return null;
+    }
+}
+
 IBenchTarget Create(string name, SwitchboardServer? server) => name switch
 {
-    "rabbitmq" => new RabbitMqTarget(settings.RabbitPort),
-    "nats-jetstream" => new NatsTarget(settings.NatsPort),
-    "redis-streams" => new RedisTarget(settings.RedisPort),
+    "rabbitmq" => new RabbitMqTarget(settings.RabbitPort, quorum: false, settings.PeersDirectory),
+    "rabbitmq-quorum" => new RabbitMqTarget(settings.RabbitPort, quorum: true, settings.PeersDirectory),
+    "nats-jetstream" => new NatsTarget(settings.NatsPort, settings.PeersDirectory),
+    "redis-streams" => new RedisTarget(settings.RedisPort, everySecond: false, settings.PeersDirectory),
+    "redis-streams-everysec" => new RedisTarget(settings.RedisEverysecPort, everySecond: true, settings.PeersDirectory),
     _ when name.StartsWith("switchboard-http/", StringComparison.Ordinal) => new SwitchboardHttpTarget(server!),
     _ => new SwitchboardHubTarget(server!),
 };
@@ -102,7 +151,7 @@ static string Engine(string target) => target.StartsWith("switchboard-", StringC
 
 static string? LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
-static Dictionary<string, string> Versions()
+Dictionary<string, string> Versions()
 {
     var versions = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -115,45 +164,9 @@ static Dictionary<string, string> Versions()
         versions[assembly.GetName().Name + " (client)"] = version.Split('+')[0].Trim();
     }
     // peers.sh writes the server versions it started.
-    var peers = Path.Combine(Environment.GetEnvironmentVariable("BENCH_PEERS_DIR") ?? "/tmp/switchboard-bench-peers", "versions.txt");
-    if (File.Exists(peers))
+    foreach (var (name, version) in PeerVersions.Read(settings.PeersDirectory))
     {
-        foreach (var line in File.ReadAllLines(peers).Where(l => l.Contains('=', StringComparison.Ordinal)))
-        {
-            versions[line[..line.IndexOf('=', StringComparison.Ordinal)] + " (server)"] = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..];
-        }
+        versions[name + " (server)"] = version;
     }
     return versions;
-}
-
-static string Table(BenchReport report)
-{
-    static string Rate(double? value) => value is null ? "failed" : value.Value.ToString("N0", CultureInfo.InvariantCulture);
-    var text = new StringBuilder();
-    text.AppendLine(CultureInfo.InvariantCulture, $"{report.Mode} mode, {report.Results.FirstOrDefault()?.Messages} messages of {report.PayloadBytes} B per run, load before/after: {report.LoadAverageBefore} / {report.LoadAverageAfter}");
-    text.AppendLine();
-    text.AppendLine("| target | workload | msgs/s (median) | min–max | runs |");
-    text.AppendLine("|---|---|---:|---:|---:|");
-    foreach (var result in report.Results)
-    {
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {result.Target} | {result.Workload} ({result.Producers}P/{result.Consumers}C) | {Rate(result.Median)} | {Rate(result.Min)}–{Rate(result.Max)} | {result.Runs.Count(r => r is not null)}/{result.Runs.Count} |");
-    }
-    var peers = report.Results.Where(r => !r.Target.StartsWith("switchboard-", StringComparison.Ordinal)).Select(r => r.Target).Distinct().ToArray();
-    if (peers.Length > 0)
-    {
-        text.AppendLine();
-        text.AppendLine("Ratio Switchboard / peer (medians from this run):");
-        text.AppendLine();
-        text.AppendLine("| Switchboard target | workload | " + string.Join(" | ", peers) + " |");
-        text.AppendLine("|---|---|" + string.Concat(peers.Select(_ => "---:|")));
-        foreach (var own in report.Results.Where(r => r.Target.StartsWith("switchboard-", StringComparison.Ordinal)))
-        {
-            var cells = peers.Select(p => report.Results.FirstOrDefault(r => r.Target == p && r.Workload == own.Workload)?.Median is { } peer && own.Median is { } mine
-                ? (mine / peer).ToString("0.00", CultureInfo.InvariantCulture) + "×"
-                : "–");
-            text.AppendLine($"| {own.Target} | {own.Workload} | {string.Join(" | ", cells)} |");
-        }
-    }
-    return text.ToString();
 }

@@ -29,6 +29,12 @@ internal sealed class SwitchboardServer : IAsyncDisposable
 
     public string Engine => _database is null ? "sqlite" : "postgres";
 
+    public string Durability => _database is null
+        ? "answered after the commit's fsync (SQLite WAL, synchronous=FULL, group commit)"
+        : "answered after the commit's fsync (PostgreSQL synchronous_commit=on)";
+
+    public CpuProbe Cpu => CpuProbe.ForProcess(_process.Id);
+
     public static async Task<SwitchboardServer> StartAsync(string serverDll, string engine, string postgres, CancellationToken cancellationToken)
     {
         if (!File.Exists(serverDll))
