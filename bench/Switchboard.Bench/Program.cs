@@ -23,66 +23,71 @@ Console.CancelKeyPress += (_, e) =>
 
 var started = DateTimeOffset.UtcNow;
 var loadBefore = LoadAverage();
-var results = new List<TargetResult>();
 var workloads = Workload.All.Where(w => settings.Workloads.Contains(w.Name)).ToArray();
-foreach (var group in settings.Targets.GroupBy(Engine))
+var servers = new Dictionary<string, SwitchboardServer>(StringComparer.Ordinal);
+var targets = new List<IBenchTarget>();
+var runs = new Dictionary<(string Target, string Workload), List<RunResult?>>();
+try
 {
-    SwitchboardServer? server = null;
-    try
+    foreach (var group in settings.Targets.GroupBy(Engine))
     {
-        if (group.Key is "sqlite" or "postgres")
+        try
         {
-            server = await SwitchboardServer.StartAsync(settings.ServerDll, group.Key, settings.Postgres, cancel.Token);
+            var server = group.Key is "sqlite" or "postgres"
+                ? servers[group.Key] = await SwitchboardServer.StartAsync(settings.ServerDll, group.Key, settings.Postgres, cancel.Token)
+                : null;
+            targets.AddRange(group.Select(name => Create(name, server)));
         }
-        foreach (var name in group)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await using var target = Create(name, server);
-            // One untimed round first, so that JIT, connection pools and the peer's first file writes are not measured.
-            await RunQuietlyAsync(target, Workload.All[1], run: 0, messages: 500);
-            foreach (var workload in workloads)
+            // Its workloads are reported as failed below.
+            Console.Error.WriteLine($"{string.Join(", ", group)}: could not start ({e.GetType().Name}: {e.Message})");
+        }
+    }
+    foreach (var target in targets)
+    {
+        // One untimed round first, so that JIT, connection pools and the peer's first file writes are not measured.
+        await RunQuietlyAsync(target, Workload.All[1], run: 0, messages: 500);
+        if (target is SwitchboardHttpTarget http && workloads.Any(w => w.Kind == WorkloadKind.RestRead))
+        {
+            await RestQuietlyAsync(http, Workload.All.Single(w => w.Kind == WorkloadKind.RestRead), run: 0, TimeSpan.FromSeconds(1));
+        }
+    }
+    // Round-robin: run 1 of every workload on every target, then run 2, … so that a change in machine load during the
+    // benchmark spreads over all targets instead of favouring whoever ran in the quiet minutes.
+    for (var run = 1; run <= settings.Runs; run++)
+    {
+        foreach (var workload in workloads)
+        {
+            foreach (var target in targets.Where(t => Applies(workload, t.Name)))
             {
-                if (workload.Kind == WorkloadKind.RestRead)
-                {
-                    // Only Switchboard has a REST API; it runs once per engine, with the HTTP target.
-                    if (target is SwitchboardHttpTarget http)
-                    {
-                        await RestQuietlyAsync(http, workload, run: 0, TimeSpan.FromSeconds(1));
-                        var restRuns = new List<RunResult?>();
-                        for (var run = 1; run <= settings.Runs; run++)
-                        {
-                            restRuns.Add(await RestQuietlyAsync(http, workload, run, settings.RestDuration));
-                        }
-                        results.Add(new TargetResult(name, target.Durability, workload.Name, 0, 0, settings.RestClients, restRuns));
-                    }
-                    continue;
-                }
-                var messages = workload.Kind == WorkloadKind.FixedRate ? (int)(settings.Rate * settings.RateDuration.TotalSeconds) : settings.Messages;
-                var runs = new List<RunResult?>();
-                for (var run = 1; run <= settings.Runs; run++)
-                {
-                    runs.Add(await RunQuietlyAsync(target, workload, run, messages));
-                }
-                results.Add(new TargetResult(name, target.Durability, workload.Name, workload.Producers, workload.Consumers, messages, runs));
+                var result = workload.Kind == WorkloadKind.RestRead
+                    ? await RestQuietlyAsync((SwitchboardHttpTarget)target, workload, run, settings.RestDuration)
+                    : await RunQuietlyAsync(target, workload, run, Messages(workload));
+                (runs.TryGetValue((target.Name, workload.Name), out var list) ? list : runs[(target.Name, workload.Name)] = []).Add(result);
             }
         }
     }
-    catch (Exception e) when (e is not OperationCanceledException)
+}
+finally
+{
+    foreach (var target in targets)
     {
-        Console.Error.WriteLine($"{string.Join(", ", group)}: could not run ({e.GetType().Name}: {e.Message})");
-        foreach (var name in group.Where(n => results.All(r => r.Target != n)))
-        {
-            results.AddRange(workloads.Where(w => w.Kind != WorkloadKind.RestRead || name.StartsWith("switchboard-http/", StringComparison.Ordinal))
-                .Select(w => new TargetResult(name, "?", w.Name, w.Producers, w.Consumers, settings.Messages, [null])));
-        }
+        await target.DisposeAsync();
     }
-    finally
+    foreach (var server in servers.Values)
     {
-        if (server is not null)
-        {
-            await server.DisposeAsync();
-        }
+        await server.DisposeAsync();
     }
 }
+var durability = targets.ToDictionary(t => t.Name, t => t.Durability, StringComparer.Ordinal);
+var results = (
+    from name in settings.Targets
+    from workload in workloads
+    where Applies(workload, name)
+    select new TargetResult(name, durability.GetValueOrDefault(name, "? (did not start)"), workload.Name, workload.Producers, workload.Consumers,
+        workload.Kind == WorkloadKind.RestRead ? settings.RestClients : Messages(workload),
+        runs.GetValueOrDefault((name, workload.Name)) ?? [.. Enumerable.Repeat<RunResult?>(null, settings.Runs)])).ToList();
 
 var report = new BenchReport(started, DateTimeOffset.UtcNow, settings.Quick ? "quick" : "full", Environment.ProcessorCount, loadBefore, LoadAverage(),
     "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch,
@@ -135,6 +140,13 @@ async Task<RunResult?> RestQuietlyAsync(SwitchboardHttpTarget target, Workload w
         return null;
     }
 }
+
+int Messages(Workload workload) =>
+    workload.Kind == WorkloadKind.FixedRate ? (int)(settings.Rate * settings.RateDuration.TotalSeconds) : settings.Messages;
+
+// Only Switchboard has a REST API: W5 runs once per engine, with its HTTP target.
+static bool Applies(Workload workload, string target) =>
+    workload.Kind != WorkloadKind.RestRead || target.StartsWith("switchboard-http/", StringComparison.Ordinal);
 
 IBenchTarget Create(string name, SwitchboardServer? server) => name switch
 {
