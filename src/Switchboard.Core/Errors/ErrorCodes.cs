@@ -60,6 +60,17 @@ public static class ErrorCodes
     public static readonly ErrorCode AlreadyConsuming = new("already_consuming", 409, "This connection already consumes the queue.");
     public static readonly ErrorCode NotConsuming = new("not_consuming", 409, "This connection does not consume the queue.");
 
+    // Chat
+    public static readonly ErrorCode ConversationNotFound = new("conversation_not_found", 404, "The conversation does not exist or the caller is not a member.");
+    public static readonly ErrorCode ChatMessageNotFound = new("chat_message_not_found", 404, "The message does not exist in this conversation.");
+    public static readonly ErrorCode NotAMember = new("not_a_member", 403, "Only members of the conversation may do this.");
+    public static readonly ErrorCode TooManyMembers = new("too_many_members", 409, "The conversation would have more members than allowed.");
+    public static readonly ErrorCode MembershipFixed = new("membership_fixed", 409, "The members of a private conversation cannot change.");
+    public static readonly ErrorCode TextTooLong = new("text_too_long", 413, "The message text is longer than the server accepts.");
+    public static readonly ErrorCode InvalidChannel = new("invalid_channel", 400, "A named delivery channel is not configured or not enabled.");
+    public static readonly ErrorCode InvalidAttachment = new("invalid_attachment", 400, "An attached file does not exist, is incomplete, or is not the sender's.");
+    public static readonly ErrorCode UserNotFound = new("user_not_found", 404, "The user does not exist.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

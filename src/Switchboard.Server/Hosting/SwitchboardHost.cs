@@ -1,4 +1,5 @@
 using Switchboard.Server.Broker;
+using Switchboard.Server.Chat;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
@@ -35,6 +36,7 @@ public static class SwitchboardHost
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
+        builder.AddChat();
 
         var app = builder.Build();
 
@@ -45,6 +47,7 @@ public static class SwitchboardHost
         app.MapIdentityFeature();
         app.MapKvApi();
         app.MapBrokerApi();
+        app.MapChatApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;

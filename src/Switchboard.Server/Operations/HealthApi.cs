@@ -11,7 +11,7 @@ internal static class HealthApi
     {
         var group = routes.MapGroup("").WithTags("Operations").AllowAnonymous().DisableRateLimiting();
         group.MapGet("/healthz", Alive).WithName("Alive").WithSummary("The process is up.");
-        group.MapGet("/readyz", ReadyAsync).WithName("Ready").WithSummary("Storage is reachable for reads and writes.")
+        group.MapGet("/readyz", ReadyAsync).WithName("Ready").WithSummary("Storage is reachable for reads and writes, and the chat backplane when configured.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable, Problems.ContentType);
         return routes;
     }
@@ -21,7 +21,8 @@ internal static class HealthApi
     private static Ok<HealthReport> Alive() => TypedResults.Ok(new HealthReport("alive", new Dictionary<string, string>()));
 
     /// <summary>200 with every check, or a 503 <c>unavailable</c> problem whose detail names the failing check.</summary>
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(HttpContext context, IStorageHealth storage, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(
+        HttpContext context, IStorageHealth storage, IEnumerable<IReadinessCheck> others, CancellationToken cancellationToken)
     {
         var check = "storage:" + storage.Engine;
         try
@@ -29,7 +30,14 @@ internal static class HealthApi
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await storage.CheckAsync(timeout.Token);
-            return TypedResults.Ok(new HealthReport("ready", new Dictionary<string, string> { [check] = "ok" }));
+            var checks = new Dictionary<string, string> { [check] = "ok" };
+            foreach (var other in others)
+            {
+                check = other.Name;
+                await other.CheckAsync(timeout.Token);
+                checks[check] = "ok";
+            }
+            return TypedResults.Ok(new HealthReport("ready", checks));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Switchboard.Channels;
+using Switchboard.Files;
+
+namespace Switchboard.Chat;
+
+public static class ChatRegistration
+{
+    /// <summary>
+    /// Chat's options, service and file grant. Each engine registers its <see cref="IChatStore"/>; the server's hub
+    /// registers <see cref="IChatEvents"/>, the files feature <see cref="IFileCatalog"/> (without one, attachments are refused).
+    /// </summary>
+    public static IServiceCollection AddChatCore(this IServiceCollection services)
+    {
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDeliveryChannels, ConfiguredDeliveryChannels>();
+        services.TryAddSingleton<ChatService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFileReadGrant, ChatFileGrant>());
+        return services;
+    }
+}
