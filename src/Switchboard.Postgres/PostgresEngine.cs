@@ -20,6 +20,7 @@ public static class PostgresEngine
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.PostgresKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
         services.AddPostgresBroker();
+        services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.PostgresChatStore>();
         return services;
     }
 

@@ -24,6 +24,7 @@ public static class SqliteEngine
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
         services.AddHostedService<SqliteStartup>();
         services.AddSqliteBroker();
+        services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.SqliteChatStore>();
         return services;
     }
 

@@ -27,22 +27,16 @@ internal sealed class ConfigCheckCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        if (!_host.TryBuildArguments(parseResult, _console.Error, out var arguments))
+        var (app, exitCode) = await _host.BuildValidatedAsync(parseResult, _console.Error);
+        if (app is null)
         {
-            return ExitCodes.InvalidUsage;
+            return exitCode;
         }
-        try
+        await using (app)
         {
-            await using var app = SwitchboardHost.Build(arguments);
-            app.Services.GetRequiredService<IStartupValidator>().Validate();
             await PrintSummaryAsync(app);
-            return ExitCodes.Ok;
         }
-        catch (Exception ex) when (ConfigurationErrors.TryRead(ex, out var failures))
-        {
-            ConfigurationErrors.Report(_console.Error, failures);
-            return ExitCodes.InvalidConfiguration;
-        }
+        return ExitCodes.Ok;
     }
 
     private async Task PrintSummaryAsync(WebApplication app)

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Switchboard.Server.Hosting;
 
 namespace Switchboard.Cli.Commands;
 
@@ -78,6 +82,35 @@ internal sealed class HostOptions
         }
         arguments = [.. settings];
         return ok;
+    }
+
+    /// <summary>
+    /// Builds the application <c>serve</c> would build, from the same configuration sources, and runs its start-up
+    /// validation without starting it. When something is wrong it reports every problem with its key and returns no
+    /// application, only the exit code to end with.
+    /// </summary>
+    public async Task<(WebApplication? App, int ExitCode)> BuildValidatedAsync(ParseResult parseResult, TextWriter error)
+    {
+        if (!TryBuildArguments(parseResult, error, out var arguments))
+        {
+            return (null, ExitCodes.InvalidUsage);
+        }
+        WebApplication? app = null;
+        try
+        {
+            app = SwitchboardHost.Build(arguments);
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            return (app, ExitCodes.Ok);
+        }
+        catch (Exception ex) when (ConfigurationErrors.TryRead(ex, out var failures))
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+            ConfigurationErrors.Report(error, failures);
+            return (null, ExitCodes.InvalidConfiguration);
+        }
     }
 
     private static void Add(List<string> settings, string key, string? value)

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
 using Switchboard.Identity;
-using Switchboard.Server.Hosting;
 
 namespace Switchboard.Cli.Commands;
 
@@ -27,22 +26,16 @@ internal sealed class KeysRotateCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        if (!_host.TryBuildArguments(parseResult, _console.Error, out var arguments))
+        var (app, exitCode) = await _host.BuildValidatedAsync(parseResult, _console.Error);
+        if (app is null)
         {
-            return ExitCodes.InvalidUsage;
+            return exitCode;
         }
         string folder;
-        try
+        await using (app)
         {
             // The same configuration sources as serve, so the command finds the folder the server uses.
-            await using var app = SwitchboardHost.Build(arguments);
-            app.Services.GetRequiredService<IStartupValidator>().Validate();
             folder = app.Services.GetRequiredService<IOptions<DataOptions>>().Value.FullPath;
-        }
-        catch (Exception ex) when (ConfigurationErrors.TryRead(ex, out var failures))
-        {
-            ConfigurationErrors.Report(_console.Error, failures);
-            return ExitCodes.InvalidConfiguration;
         }
         try
         {

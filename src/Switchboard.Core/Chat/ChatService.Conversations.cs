@@ -15,7 +15,7 @@ public sealed partial class ChatService
     public async Task<ConversationCreated> CreateConversationAsync(Caller caller, CreateConversation input, CancellationToken cancellationToken = default)
     {
         Demand(caller);
-        var others = (input.Members ?? []).Where(m => !string.Equals(m, caller.Id, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+        var others = (input.Members ?? []).Select(NormalizeUserId).Where(m => !string.Equals(m, caller.Id, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
         var validation = new Validation();
         validation.Require(Enum.IsDefined(input.Kind), "kind", "kind must be 'private', 'group' or 'room'.");
         validation.Require(others.All(m => !string.IsNullOrWhiteSpace(m) && m.Length <= 200), "members", "Every member must be a user id.");
@@ -188,6 +188,7 @@ public sealed partial class ChatService
         {
             throw new SwitchboardException(ErrorCodes.Forbidden, "Only the owner may add admins.");
         }
+        userId = NormalizeUserId(userId);
         await RequireUsersAsync([userId], cancellationToken).ConfigureAwait(false);
         return await AddAsync(caller, conversation, userId, newRole, cancellationToken).ConfigureAwait(false);
     }
@@ -204,6 +205,7 @@ public sealed partial class ChatService
         {
             throw new SwitchboardException(ErrorCodes.MembershipFixed, "A private conversation always has its two members; delete it instead.");
         }
+        userId = NormalizeUserId(userId);
         if (!string.Equals(userId, caller.Id, StringComparison.Ordinal))
         {
             RequireManager(caller, member, "remove members");
@@ -325,6 +327,9 @@ public sealed partial class ChatService
         validation.Require(description is null || description.Trim().Length <= limits.MaxDescriptionLength, "description",
             $"description must be at most {limits.MaxDescriptionLength} characters (Chat:MaxDescriptionLength).");
     }
+
+    /// <summary>Local user ids are GUIDs, stored as tokens carry them (lower-case, hyphenated), however a client wrote them.</summary>
+    private static string NormalizeUserId(string userId) => Guid.TryParse(userId, out var id) ? id.ToString() : userId?.Trim() ?? "";
 
     private static string? Trim(string? value) => NullIfEmpty(value?.Trim());
 

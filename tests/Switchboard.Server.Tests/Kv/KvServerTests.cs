@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Switchboard.Kv;
 using Switchboard.Server.Tests.Infrastructure;
+using Switchboard.Testing;
 
 namespace Switchboard.Server.Tests.Kv;
 
@@ -99,22 +99,8 @@ public sealed class KvServerTests
         var settings = new Dictionary<string, string?> { ["Kv:SweepInterval"] = "00:00:00.200", ["Storage:Engine"] = engine };
         if (engine == "postgres")
         {
-            settings["Storage:Postgres:ConnectionString"] = await NewPostgresDatabaseAsync();
+            settings["Storage:Postgres:ConnectionString"] = await TestPostgres.NewDatabaseAsync();
         }
         return settings;
-    }
-
-    private static async Task<string> NewPostgresDatabaseAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=30";
-        var name = "sb_test_" + Guid.NewGuid().ToString("n")[..16];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync().WaitAsync(Timeout);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync().WaitAsync(Timeout);
-        }
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();
     }
 }
