@@ -15,5 +15,9 @@ internal sealed record BenchReport(
     double OfferedSeconds,
     int RestClients,
     double RestSeconds,
+    int ChatMembers,
+    int ChatRate,
+    double ChatSeconds,
+    int ChatConnections,
     IReadOnlyDictionary<string, string> Versions,
     IReadOnlyList<TargetResult> Results);

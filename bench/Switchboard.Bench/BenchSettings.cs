@@ -48,6 +48,15 @@ internal sealed record BenchSettings
 
     public TimeSpan RestDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// W4: connections in the room, messages per second sent into it, for how long; and the connection ceiling tried.
+    public int ChatMembers { get; init; } = 1_000;
+
+    public int ChatRate { get; init; } = 10;
+
+    public TimeSpan ChatDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int ChatConnections { get; init; } = 2_000;
+
     /// Where to write the SVG chart besides the results directory.
     public string? Chart { get; init; }
 
@@ -71,6 +80,7 @@ internal sealed record BenchSettings
                 {
                     Quick = true, Messages = 2_000, Runs = 1, RunTimeout = TimeSpan.FromSeconds(45),
                     RateDuration = TimeSpan.FromSeconds(3), RestDuration = TimeSpan.FromSeconds(3),
+                    ChatMembers = 100, ChatDuration = TimeSpan.FromSeconds(3), ChatConnections = 200,
                 },
                 "--messages" => settings with { Messages = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--runs" => settings with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -80,11 +90,15 @@ internal sealed record BenchSettings
                 "--rate-seconds" => settings with { RateDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--rest-clients" => settings with { RestClients = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rest-seconds" => settings with { RestDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--chat-members" => settings with { ChatMembers = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--chat-rate" => settings with { ChatRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--chat-seconds" => settings with { ChatDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--chat-connections" => settings with { ChatConnections = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--chart" => settings with { Chart = Next() },
                 "--server-dll" => settings with { ServerDll = Next() },
                 "--out" => settings with { Output = Next() },
                 "--postgres" => settings with { Postgres = Next() },
-                var other => throw new ArgumentException($"Unknown option '{other}'. Options: --quick, --messages N, --runs N, --targets a,b, --workloads W1,W3, --rate N, --rate-seconds S, --rest-clients N, --rest-seconds S, --server-dll PATH, --out DIR, --chart FILE.svg, --postgres CONN."),
+                var other => throw new ArgumentException($"Unknown option '{other}'. Options: --quick, --messages N, --runs N, --targets a,b, --workloads W1,W3, --rate N, --rate-seconds S, --rest-clients N, --rest-seconds S, --chat-members N, --chat-rate N, --chat-seconds S, --chat-connections N, --server-dll PATH, --out DIR, --chart FILE.svg, --postgres CONN."),
             };
         }
         var unknown = settings.Targets.Except(AllTargets).ToArray();

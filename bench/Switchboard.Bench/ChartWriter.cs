@@ -22,6 +22,7 @@ internal static class ChartWriter
             new("W1 — 1 producer / 1 consumer, msgs/s (higher is better)", "W1", r => r.Median, r => r.Min, r => r.Max, "msg/s"),
             new("W2 — 4 producers / 4 consumers, msgs/s (higher is better)", "W2", r => r.Median, r => r.Min, r => r.Max, "msg/s"),
             new($"W3 — p99 latency at {report.OfferedRate:N0} msg/s offered, ms (lower is better)", "W3", r => r.P99Ms, r => r.P99MinMs, r => r.P99MaxMs, "ms"),
+            new($"W4 — chat fan-out p99 latency, {report.ChatMembers:N0} connections in one room, ms (lower is better)", "W4", r => r.P99Ms, r => r.P99MinMs, r => r.P99MaxMs, "ms"),
             new("W5 — authenticated GET, requests/s (higher is better)", "W5", r => r.Median, r => r.Min, r => r.Max, "req/s"),
         ];
         var body = new StringBuilder();

@@ -61,10 +61,18 @@ try
         {
             foreach (var target in targets.Where(t => Applies(workload, t.Name)))
             {
-                var result = workload.Kind == WorkloadKind.RestRead
+                if (workload.Kind == WorkloadKind.ChatFanout)
+                {
+                    var hub = (SwitchboardHubTarget)target;
+                    Record(target.Name, "W4", await ChatQuietlyAsync($"{target.Name} W4 run {run}", t => ChatFanoutRunner.FanOutAsync(hub.Host, settings.ChatMembers,
+                        settings.ChatRate, settings.ChatDuration, settings.RunTimeout, $"{target.Name} W4 run {run}", t)));
+                    Record(target.Name, "W4c", await ChatQuietlyAsync($"{target.Name} W4c run {run}", t => ChatFanoutRunner.ConnectionCeilingAsync(hub.Host, settings.ChatConnections,
+                        $"{target.Name} W4c run {run}", t)));
+                    continue;
+                }
+                Record(target.Name, workload.Name, workload.Kind == WorkloadKind.RestRead
                     ? await RestQuietlyAsync((SwitchboardHttpTarget)target, workload, run, settings.RestDuration)
-                    : await RunQuietlyAsync(target, workload, run, Messages(workload));
-                (runs.TryGetValue((target.Name, workload.Name), out var list) ? list : runs[(target.Name, workload.Name)] = []).Add(result);
+                    : await RunQuietlyAsync(target, workload, run, Messages(workload)));
             }
         }
     }
@@ -85,13 +93,21 @@ var results = (
     from name in settings.Targets
     from workload in workloads
     where Applies(workload, name)
-    select new TargetResult(name, durability.GetValueOrDefault(name, "? (did not start)"), workload.Name, workload.Producers, workload.Consumers,
-        workload.Kind == WorkloadKind.RestRead ? settings.RestClients : Messages(workload),
-        runs.GetValueOrDefault((name, workload.Name)) ?? [.. Enumerable.Repeat<RunResult?>(null, settings.Runs)])).ToList();
+    from part in workload.Kind == WorkloadKind.ChatFanout ? new[] { "W4", "W4c" } : [workload.Name]
+    select new TargetResult(name, durability.GetValueOrDefault(name, "? (did not start)"), part,
+        part == "W4" ? 1 : workload.Producers, part == "W4" ? settings.ChatMembers : workload.Consumers,
+        workload.Kind switch
+        {
+            WorkloadKind.RestRead => settings.RestClients,
+            WorkloadKind.ChatFanout => part == "W4" ? (int)(settings.ChatRate * settings.ChatDuration.TotalSeconds) : settings.ChatConnections,
+            _ => Messages(workload),
+        },
+        runs.GetValueOrDefault((name, part)) ?? [.. Enumerable.Repeat<RunResult?>(null, settings.Runs)])).ToList();
 
 var report = new BenchReport(started, DateTimeOffset.UtcNow, settings.Quick ? "quick" : "full", Environment.ProcessorCount, loadBefore, LoadAverage(),
     "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch,
-    settings.Rate, settings.RateDuration.TotalSeconds, settings.RestClients, settings.RestDuration.TotalSeconds, Versions(), results);
+    settings.Rate, settings.RateDuration.TotalSeconds, settings.RestClients, settings.RestDuration.TotalSeconds,
+    settings.ChatMembers, settings.ChatRate, settings.ChatDuration.TotalSeconds, settings.ChatConnections, Versions(), results);
 Directory.CreateDirectory(settings.Output);
 var stem = Path.Combine(settings.Output, started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
 await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
@@ -144,9 +160,29 @@ async Task<RunResult?> RestQuietlyAsync(SwitchboardHttpTarget target, Workload w
 int Messages(Workload workload) =>
     workload.Kind == WorkloadKind.FixedRate ? (int)(settings.Rate * settings.RateDuration.TotalSeconds) : settings.Messages;
 
-// Only Switchboard has a REST API: W5 runs once per engine, with its HTTP target.
-static bool Applies(Workload workload, string target) =>
-    workload.Kind != WorkloadKind.RestRead || target.StartsWith("switchboard-http/", StringComparison.Ordinal);
+// Only Switchboard has a REST API and chat: W5 runs once per engine with its HTTP target, W4 with its hub target.
+static bool Applies(Workload workload, string target) => workload.Kind switch
+{
+    WorkloadKind.RestRead => target.StartsWith("switchboard-http/", StringComparison.Ordinal),
+    WorkloadKind.ChatFanout => target.StartsWith("switchboard-hub/", StringComparison.Ordinal),
+    _ => true,
+};
+
+void Record(string target, string workload, RunResult? result) =>
+    (runs.TryGetValue((target, workload), out var list) ? list : runs[(target, workload)] = []).Add(result);
+
+async Task<RunResult?> ChatQuietlyAsync(string label, Func<CancellationToken, Task<RunResult?>> run)
+{
+    try
+    {
+        return await run(cancel.Token);
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"{label}: FAILED ({e.GetType().Name}: {e.Message})");
+        return null;
+    }
+}
 
 IBenchTarget Create(string name, SwitchboardServer? server) => name switch
 {

@@ -47,6 +47,38 @@ internal static class ReportWriter
             }
         }
 
+        var chat = report.Results.Where(r => r.Workload == "W4").ToArray();
+        if (chat.Length > 0)
+        {
+            text.AppendLine();
+            Line(text, $"**W4 chat fan-out** over `/hubs/chat` (MessagePack): {report.ChatMembers:N0} connections joined to one room, one sender at {report.ChatRate} msg/s for {report.ChatSeconds:0.#} s (open loop); delivery latency from the due time in the text to `MessageReceived` on each member connection, ms:");
+            text.AppendLine();
+            text.AppendLine("| target | deliveries/s | p50 | p99 | p99 min–max | p99.9 | server CPU | runner CPU | runs ok |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var result in chat)
+            {
+                Line(text, $"| {result.Target} | {N(result.Median)} | {Ms(result.P50Ms)} | {Ms(result.P99Ms)} | {Ms(result.P99MinMs)}–{Ms(result.P99MaxMs)} | {Ms(result.P999Ms)} | {Pct(result.ServerCpuPercent)} | {Pct(result.RunnerCpuPercent)} | {Ok(result)} |");
+            }
+        }
+
+        var ceiling = report.Results.Where(r => r.Workload == "W4c").ToArray();
+        if (ceiling.Length > 0)
+        {
+            text.AppendLine();
+            Line(text, $"**W4c concurrent connections**: {report.ChatConnections:N0} idle `/hubs/chat` connections opened from the runner (32 at a time); held = still connected 2 s after the last opened; server resident memory (VmRSS) before and after:");
+            text.AppendLine();
+            text.AppendLine("| target | connections held (median) | server RSS before → after (MiB) | KiB per connection | connects/s | runs ok |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var result in ceiling)
+            {
+                var held = result.MedianOf(r => r.Count);
+                var before = result.MedianOf(r => r.ServerRssBeforeMb);
+                var after = result.MedianOf(r => r.ServerRssMb);
+                var perConnection = held is > 0 && before is not null && after is not null ? (after - before) * 1024 / held : null;
+                Line(text, $"| {result.Target} | {N(held)} of {result.Messages:N0} | {N(before)} → {N(after)} | {N(perConnection)} | {N(result.Median)} | {Ok(result)} |");
+            }
+        }
+
         var rest = report.Results.Where(r => r.Workload == "W5").ToArray();
         if (rest.Length > 0)
         {

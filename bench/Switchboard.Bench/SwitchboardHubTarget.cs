@@ -9,6 +9,8 @@ internal sealed class SwitchboardHubTarget(SwitchboardServer server) : IBenchTar
 {
     public string Name => $"switchboard-hub/{server.Engine}";
 
+    public SwitchboardServer Host => server;
+
     public string Durability => server.Durability;
 
     public CpuProbe? Server => server.Cpu;
