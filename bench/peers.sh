@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the benchmark's peer systems on loopback, each on its own port with its own data directory:
-#   RabbitMQ 127.0.0.1:5680, NATS (JetStream, file storage) 127.0.0.1:4230, Redis (AOF, appendfsync always) 127.0.0.1:6380.
+#   RabbitMQ 127.0.0.1:5680 (classic and quorum queues), NATS (JetStream, file storage) 127.0.0.1:4230,
+#   Redis (AOF, appendfsync always) 127.0.0.1:6380 and a second Redis (AOF, appendfsync everysec) 127.0.0.1:6381.
 # Usage: bench/peers.sh install | start | stop | status
 # `stop` ends only the processes this script started (their PID files under $BENCH_PEERS_DIR).
 set -euo pipefail
@@ -9,6 +10,7 @@ DIR="${BENCH_PEERS_DIR:-/tmp/switchboard-bench-peers}"
 RABBIT_PORT=5680
 NATS_PORT=4230
 REDIS_PORT=6380
+REDIS_EVERYSEC_PORT=6381
 
 install() {
   apt-cache policy rabbitmq-server nats-server redis-server | grep -E '^[a-z]|Candidate'
@@ -72,15 +74,16 @@ CONF
   echo "nats=$(nats-server --version | sed 's/^nats-server: //') ($mode)" >> "$DIR/versions.txt"
 }
 
-start_redis() {
-  running redis && { echo "redis already running"; return; }
-  local d="$DIR/redis"
+start_redis() { # name, port, appendfsync policy
+  local name=$1 port=$2 policy=$3
+  running "$name" && { echo "$name already running"; return; }
+  local d="$DIR/$name"
   rm -rf "$d" && mkdir -p "$d"
-  setsid redis-server --bind 127.0.0.1 --port $REDIS_PORT --dir "$d" --appendonly yes --appendfsync always --save '' \
+  setsid redis-server --bind 127.0.0.1 --port "$port" --dir "$d" --appendonly yes --appendfsync "$policy" --save '' \
     --protected-mode yes --logfile "$d/server.log" --pidfile "$d/redis.pid" > /dev/null 2>&1 &
-  echo $! > "$DIR/redis.pid"
-  wait_port $REDIS_PORT redis 20
-  echo "redis=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/') (appendfsync always)" >> "$DIR/versions.txt"
+  echo $! > "$DIR/$name.pid"
+  wait_port "$port" "$name" 20
+  echo "$name=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/') (appendfsync $policy)" >> "$DIR/versions.txt"
 }
 
 stop_one() {
@@ -106,12 +109,13 @@ case "${1:-}" in
   start)
     mkdir -p "$DIR"
     : > "$DIR/versions.txt"
-    start_redis
+    start_redis redis $REDIS_PORT always
+    start_redis redis-everysec $REDIS_EVERYSEC_PORT everysec
     start_nats
     start_rabbitmq
     cat "$DIR/versions.txt"
     ;;
-  stop) for n in rabbitmq nats redis; do stop_one $n; done ;;
-  status) for n in rabbitmq nats redis; do if running $n; then echo "$n running ($(cat "$DIR/$n.pid"))"; else echo "$n stopped"; fi; done ;;
+  stop) for n in rabbitmq nats redis redis-everysec; do stop_one $n; done ;;
+  status) for n in rabbitmq nats redis redis-everysec; do if running $n; then echo "$n running ($(cat "$DIR/$n.pid"))"; else echo "$n stopped"; fi; done ;;
   *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
 esac

@@ -11,5 +11,13 @@ internal sealed record BenchReport(
     int PayloadBytes,
     int Window,
     int Batch,
+    int OfferedRate,
+    double OfferedSeconds,
+    int RestClients,
+    double RestSeconds,
+    int ChatMembers,
+    int ChatRate,
+    double ChatSeconds,
+    int ChatConnections,
     IReadOnlyDictionary<string, string> Versions,
     IReadOnlyList<TargetResult> Results);

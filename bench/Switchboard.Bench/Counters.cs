@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Switchboard.Bench;
 
-/// Shared tallies of one run; completes when every message has been acked.
+/// Shared tallies of one run; completes when every message has been acked (never when the total is 0: open-ended).
 internal sealed class Counters(long total)
 {
     private long _published;
@@ -24,7 +24,7 @@ internal sealed class Counters(long total)
 
     public void AddAcked(long count)
     {
-        if (Interlocked.Add(ref _acked, count) >= total && Interlocked.CompareExchange(ref _endTimestamp, Stopwatch.GetTimestamp(), 0) == 0)
+        if (Interlocked.Add(ref _acked, count) >= total && total > 0 && Interlocked.CompareExchange(ref _endTimestamp, Stopwatch.GetTimestamp(), 0) == 0)
         {
             _done.TrySetResult();
         }

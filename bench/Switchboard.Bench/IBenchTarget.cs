@@ -5,6 +5,12 @@ internal interface IBenchTarget : IAsyncDisposable
 {
     string Name { get; }
 
+    /// When this system acknowledges a publish, in words (what a crash can lose).
+    string Durability { get; }
+
+    /// The server's processes, for CPU accounting; null when unknown.
+    CpuProbe? Server { get; }
+
     /// Creates a fresh, empty, durable queue.
     Task PrepareAsync(string queue, CancellationToken cancellationToken);
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using Switchboard.Bench;
 
@@ -24,59 +23,114 @@ Console.CancelKeyPress += (_, e) =>
 
 var started = DateTimeOffset.UtcNow;
 var loadBefore = LoadAverage();
-var results = new List<TargetResult>();
-foreach (var group in settings.Targets.GroupBy(Engine))
+var workloads = Workload.All.Where(w => settings.Workloads.Contains(w.Name)).ToArray();
+var servers = new Dictionary<string, SwitchboardServer>(StringComparer.Ordinal);
+var targets = new List<IBenchTarget>();
+var runs = new Dictionary<(string Target, string Workload), List<RunResult?>>();
+try
 {
-    SwitchboardServer? server = null;
-    try
+    foreach (var group in settings.Targets.GroupBy(Engine))
     {
-        if (group.Key is "sqlite" or "postgres")
+        try
         {
-            server = await SwitchboardServer.StartAsync(settings.ServerDll, group.Key, settings.Postgres, cancel.Token);
+            var server = group.Key is "sqlite" or "postgres"
+                ? servers[group.Key] = await SwitchboardServer.StartAsync(settings.ServerDll, group.Key, settings.Postgres, cancel.Token)
+                : null;
+            targets.AddRange(group.Select(name => Create(name, server)));
         }
-        foreach (var name in group)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await using var target = Create(name, server);
-            // One untimed round first, so that JIT, connection pools and the peer's first file writes are not measured.
-            await RunQuietlyAsync(target, Workload.All[^1], run: 0, messages: 500);
-            foreach (var workload in Workload.All)
+            // Its workloads are reported as failed below.
+            Console.Error.WriteLine($"{string.Join(", ", group)}: could not start ({e.GetType().Name}: {e.Message})");
+        }
+    }
+    foreach (var target in targets)
+    {
+        // One untimed round first, so that JIT, connection pools and the peer's first file writes are not measured.
+        await RunQuietlyAsync(target, Workload.All[1], run: 0, messages: 500);
+        if (target is SwitchboardHttpTarget http && workloads.Any(w => w.Kind == WorkloadKind.RestRead))
+        {
+            await RestQuietlyAsync(http, Workload.All.Single(w => w.Kind == WorkloadKind.RestRead), run: 0, TimeSpan.FromSeconds(1));
+        }
+    }
+    // Round-robin: run 1 of every workload on every target, then run 2, … so that a change in machine load during the
+    // benchmark spreads over all targets instead of favouring whoever ran in the quiet minutes.
+    for (var run = 1; run <= settings.Runs; run++)
+    {
+        foreach (var workload in workloads)
+        {
+            foreach (var target in targets.Where(t => Applies(workload, t.Name)))
             {
-                var runs = new List<double?>();
-                for (var run = 1; run <= settings.Runs; run++)
+                if (workload.Kind == WorkloadKind.ChatFanout)
                 {
-                    runs.Add(await RunQuietlyAsync(target, workload, run, settings.Messages));
+                    var hub = (SwitchboardHubTarget)target;
+                    Record(target.Name, "W4", await ChatQuietlyAsync($"{target.Name} W4 run {run}", t => ChatFanoutRunner.FanOutAsync(hub.Host, settings.ChatMembers,
+                        settings.ChatRate, settings.ChatDuration, settings.RunTimeout, $"{target.Name} W4 run {run}", t)));
+                    Record(target.Name, "W4c", await ChatQuietlyAsync($"{target.Name} W4c run {run}", t => ChatFanoutRunner.ConnectionCeilingAsync(hub.Host, settings.ChatConnections,
+                        $"{target.Name} W4c run {run}", t)));
+                    continue;
                 }
-                results.Add(new TargetResult(name, workload.Name, workload.Producers, workload.Consumers, settings.Messages, runs));
+                Record(target.Name, workload.Name, workload.Kind == WorkloadKind.RestRead
+                    ? await RestQuietlyAsync((SwitchboardHttpTarget)target, workload, run, settings.RestDuration)
+                    : await RunQuietlyAsync(target, workload, run, Messages(workload)));
             }
         }
     }
-    catch (Exception e) when (e is not OperationCanceledException)
+}
+finally
+{
+    foreach (var target in targets)
     {
-        Console.Error.WriteLine($"{string.Join(", ", group)}: could not run ({e.GetType().Name}: {e.Message})");
-        foreach (var name in group.Where(n => results.All(r => r.Target != n)))
-        {
-            results.AddRange(Workload.All.Select(w => new TargetResult(name, w.Name, w.Producers, w.Consumers, settings.Messages, [])));
-        }
+        await target.DisposeAsync();
     }
-    finally
+    foreach (var server in servers.Values)
     {
-        if (server is not null)
-        {
-            await server.DisposeAsync();
-        }
+        await server.DisposeAsync();
     }
 }
+var durability = targets.ToDictionary(t => t.Name, t => t.Durability, StringComparer.Ordinal);
+var results = (
+    from name in settings.Targets
+    from workload in workloads
+    where Applies(workload, name)
+    from part in workload.Kind == WorkloadKind.ChatFanout ? new[] { "W4", "W4c" } : [workload.Name]
+    select new TargetResult(name, durability.GetValueOrDefault(name, "? (did not start)"), part,
+        part == "W4" ? 1 : workload.Producers, part == "W4" ? settings.ChatMembers : workload.Consumers,
+        workload.Kind switch
+        {
+            WorkloadKind.RestRead => settings.RestClients,
+            WorkloadKind.ChatFanout => part == "W4" ? (int)(settings.ChatRate * settings.ChatDuration.TotalSeconds) : settings.ChatConnections,
+            _ => Messages(workload),
+        },
+        runs.GetValueOrDefault((name, part)) ?? [.. Enumerable.Repeat<RunResult?>(null, settings.Runs)])).ToList();
 
 var report = new BenchReport(started, DateTimeOffset.UtcNow, settings.Quick ? "quick" : "full", Environment.ProcessorCount, loadBefore, LoadAverage(),
-    "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch, Versions(), results);
+    "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch,
+    settings.Rate, settings.RateDuration.TotalSeconds, settings.RestClients, settings.RestDuration.TotalSeconds,
+    settings.ChatMembers, settings.ChatRate, settings.ChatDuration.TotalSeconds, settings.ChatConnections, Versions(), results);
 Directory.CreateDirectory(settings.Output);
-var file = Path.Combine(settings.Output, started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-Console.WriteLine(Table(report));
-Console.Error.WriteLine($"Results written to {file}");
+var stem = Path.Combine(settings.Output, started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+var markdown = ReportWriter.Write(report);
+await File.WriteAllTextAsync(stem + ".md", markdown);
+var chart = ChartWriter.Write(report);
+await File.WriteAllTextAsync(stem + ".svg", chart);
+if (settings.Chart is not null)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Chart))!);
+    await File.WriteAllTextAsync(settings.Chart, chart);
+}
+Console.WriteLine(markdown);
+Console.Error.WriteLine($"Results written to {stem}.json, .md and .svg");
+var failures = results.Sum(r => r.Runs.Count(run => run is null));
+if (failures > 0)
+{
+    Console.Error.WriteLine($"{failures} run(s) failed.");
+    return 1;
+}
 return 0;
 
-async Task<double?> RunQuietlyAsync(IBenchTarget target, Workload workload, int run, int messages)
+async Task<RunResult?> RunQuietlyAsync(IBenchTarget target, Workload workload, int run, int messages)
 {
     try
     {
@@ -89,11 +143,54 @@ async Task<double?> RunQuietlyAsync(IBenchTarget target, Workload workload, int 
     }
 }
 
+async Task<RunResult?> RestQuietlyAsync(SwitchboardHttpTarget target, Workload workload, int run, TimeSpan duration)
+{
+    var label = run == 0 ? $"{target.Name} {workload.Name} warm-up" : $"{target.Name} {workload.Name} run {run}";
+    try
+    {
+        return await RestReadRunner.RunAsync(target.Host, settings.RestClients, duration, label, cancel.Token);
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"{label}: FAILED ({e.GetType().Name}: {e.Message})");
+        return null;
+    }
+}
+
+int Messages(Workload workload) =>
+    workload.Kind == WorkloadKind.FixedRate ? (int)(settings.Rate * settings.RateDuration.TotalSeconds) : settings.Messages;
+
+// Only Switchboard has a REST API and chat: W5 runs once per engine with its HTTP target, W4 with its hub target.
+static bool Applies(Workload workload, string target) => workload.Kind switch
+{
+    WorkloadKind.RestRead => target.StartsWith("switchboard-http/", StringComparison.Ordinal),
+    WorkloadKind.ChatFanout => target.StartsWith("switchboard-hub/", StringComparison.Ordinal),
+    _ => true,
+};
+
+void Record(string target, string workload, RunResult? result) =>
+    (runs.TryGetValue((target, workload), out var list) ? list : runs[(target, workload)] = []).Add(result);
+
+async Task<RunResult?> ChatQuietlyAsync(string label, Func<CancellationToken, Task<RunResult?>> run)
+{
+    try
+    {
+        return await run(cancel.Token);
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"{label}: FAILED ({e.GetType().Name}: {e.Message})");
+        return null;
+    }
+}
+
 IBenchTarget Create(string name, SwitchboardServer? server) => name switch
 {
-    "rabbitmq" => new RabbitMqTarget(settings.RabbitPort),
-    "nats-jetstream" => new NatsTarget(settings.NatsPort),
-    "redis-streams" => new RedisTarget(settings.RedisPort),
+    "rabbitmq" => new RabbitMqTarget(settings.RabbitPort, quorum: false, settings.PeersDirectory),
+    "rabbitmq-quorum" => new RabbitMqTarget(settings.RabbitPort, quorum: true, settings.PeersDirectory),
+    "nats-jetstream" => new NatsTarget(settings.NatsPort, settings.PeersDirectory),
+    "redis-streams" => new RedisTarget(settings.RedisPort, everySecond: false, settings.PeersDirectory),
+    "redis-streams-everysec" => new RedisTarget(settings.RedisEverysecPort, everySecond: true, settings.PeersDirectory),
     _ when name.StartsWith("switchboard-http/", StringComparison.Ordinal) => new SwitchboardHttpTarget(server!),
     _ => new SwitchboardHubTarget(server!),
 };
@@ -102,7 +199,7 @@ static string Engine(string target) => target.StartsWith("switchboard-", StringC
 
 static string? LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
-static Dictionary<string, string> Versions()
+Dictionary<string, string> Versions()
 {
     var versions = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -115,45 +212,9 @@ static Dictionary<string, string> Versions()
         versions[assembly.GetName().Name + " (client)"] = version.Split('+')[0].Trim();
     }
     // peers.sh writes the server versions it started.
-    var peers = Path.Combine(Environment.GetEnvironmentVariable("BENCH_PEERS_DIR") ?? "/tmp/switchboard-bench-peers", "versions.txt");
-    if (File.Exists(peers))
+    foreach (var (name, version) in PeerVersions.Read(settings.PeersDirectory))
     {
-        foreach (var line in File.ReadAllLines(peers).Where(l => l.Contains('=', StringComparison.Ordinal)))
-        {
-            versions[line[..line.IndexOf('=', StringComparison.Ordinal)] + " (server)"] = line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..];
-        }
+        versions[name + " (server)"] = version;
     }
     return versions;
-}
-
-static string Table(BenchReport report)
-{
-    static string Rate(double? value) => value is null ? "failed" : value.Value.ToString("N0", CultureInfo.InvariantCulture);
-    var text = new StringBuilder();
-    text.AppendLine(CultureInfo.InvariantCulture, $"{report.Mode} mode, {report.Results.FirstOrDefault()?.Messages} messages of {report.PayloadBytes} B per run, load before/after: {report.LoadAverageBefore} / {report.LoadAverageAfter}");
-    text.AppendLine();
-    text.AppendLine("| target | workload | msgs/s (median) | min–max | runs |");
-    text.AppendLine("|---|---|---:|---:|---:|");
-    foreach (var result in report.Results)
-    {
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {result.Target} | {result.Workload} ({result.Producers}P/{result.Consumers}C) | {Rate(result.Median)} | {Rate(result.Min)}–{Rate(result.Max)} | {result.Runs.Count(r => r is not null)}/{result.Runs.Count} |");
-    }
-    var peers = report.Results.Where(r => !r.Target.StartsWith("switchboard-", StringComparison.Ordinal)).Select(r => r.Target).Distinct().ToArray();
-    if (peers.Length > 0)
-    {
-        text.AppendLine();
-        text.AppendLine("Ratio Switchboard / peer (medians from this run):");
-        text.AppendLine();
-        text.AppendLine("| Switchboard target | workload | " + string.Join(" | ", peers) + " |");
-        text.AppendLine("|---|---|" + string.Concat(peers.Select(_ => "---:|")));
-        foreach (var own in report.Results.Where(r => r.Target.StartsWith("switchboard-", StringComparison.Ordinal)))
-        {
-            var cells = peers.Select(p => report.Results.FirstOrDefault(r => r.Target == p && r.Workload == own.Workload)?.Median is { } peer && own.Median is { } mine
-                ? (mine / peer).ToString("0.00", CultureInfo.InvariantCulture) + "×"
-                : "–");
-            text.AppendLine($"| {own.Target} | {own.Workload} | {string.Join(" | ", cells)} |");
-        }
-    }
-    return text.ToString();
 }

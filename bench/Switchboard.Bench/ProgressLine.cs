@@ -36,6 +36,11 @@ internal sealed class ProgressLine : IDisposable
         }
         var seconds = Stopwatch.GetElapsedTime(_start).TotalSeconds;
         var acked = _counters.Acked;
+        if (_counters.Total == 0)
+        {
+            Console.Error.Write($"\r{_label}: {acked} done, {acked / Math.Max(seconds, 0.001):F0}/s, {seconds:F1} s   ");
+            return;
+        }
         Console.Error.Write($"\r{_label}: published {_counters.Published}/{_counters.Total}, acked {acked}/{_counters.Total}, {acked / Math.Max(seconds, 0.001):F0} msg/s, {seconds:F1} s   ");
     }
 

@@ -2,15 +2,21 @@ using StackExchange.Redis;
 
 namespace Switchboard.Bench;
 
-/// Redis Streams (the server runs with appendfsync always): XADD pipelined, XREADGROUP in a consumer group,
-/// XACK plus XDEL so an acked message is gone as in the other systems.
-internal sealed class RedisTarget(int port) : IBenchTarget
+/// Redis Streams (one server with appendfsync always, one with everysec): XADD pipelined, XREADGROUP in a consumer
+/// group, XACK plus XDEL so an acked message is gone as in the other systems.
+internal sealed class RedisTarget(int port, bool everySecond, string peersDirectory) : IBenchTarget
 {
     private const string Group = "bench";
 
     private readonly string _endpoint = $"127.0.0.1:{port}";
 
-    public string Name => "redis-streams";
+    public string Name => everySecond ? "redis-streams-everysec" : "redis-streams";
+
+    public string Durability => everySecond
+        ? "AOF appendfsync everysec: replies before fsync, up to ~1 s of acked writes lost on a crash"
+        : "AOF appendfsync always: fsync before the replies of each event-loop round";
+
+    public CpuProbe? Server => CpuProbe.ForGroupInPidFile(Path.Combine(peersDirectory, everySecond ? "redis-everysec.pid" : "redis.pid"));
 
     public async Task PrepareAsync(string queue, CancellationToken cancellationToken)
     {
@@ -45,7 +51,13 @@ internal sealed class RedisTarget(int port) : IBenchTarget
             await inFlight.DrainAsync();
         }
 
-        public async Task ConsumeAsync(string queue, Counters counters, CancellationToken cancellationToken)
+        public Task PublishAsync(string queue, IReadOnlyList<byte[]> bodies, CancellationToken cancellationToken)
+        {
+            var db = redis.GetDatabase();
+            return Task.WhenAll(bodies.Select(body => db.StreamAddAsync(queue, "b", body)));
+        }
+
+        public async Task ConsumeAsync(string queue, Counters counters, BodyReceived? received, CancellationToken cancellationToken)
         {
             var db = redis.GetDatabase();
             using var acks = new InFlight(4);
@@ -57,6 +69,13 @@ internal sealed class RedisTarget(int port) : IBenchTarget
                 {
                     await Task.Delay(1, cancellationToken);
                     continue;
+                }
+                if (received is not null)
+                {
+                    foreach (var entry in entries)
+                    {
+                        received(((ReadOnlyMemory<byte>)entry.Values[0].Value).Span);
+                    }
                 }
                 var ids = entries.Select(e => e.Id).ToArray();
                 await acks.StartAsync(1, async () =>

@@ -7,6 +7,12 @@ internal sealed class SwitchboardHttpTarget(SwitchboardServer server) : IBenchTa
 {
     public string Name => $"switchboard-http/{server.Engine}";
 
+    public SwitchboardServer Host => server;
+
+    public string Durability => server.Durability;
+
+    public CpuProbe? Server => server.Cpu;
+
     public async Task PrepareAsync(string queue, CancellationToken cancellationToken)
     {
         using var client = server.CreateClient();
@@ -37,7 +43,10 @@ internal sealed class SwitchboardHttpTarget(SwitchboardServer server) : IBenchTa
             await inFlight.DrainAsync();
         }
 
-        public async Task ConsumeAsync(string queue, Counters counters, CancellationToken cancellationToken)
+        public Task PublishAsync(string queue, IReadOnlyList<byte[]> bodies, CancellationToken cancellationToken) =>
+            client.PublishBatchAsync(queue, [.. bodies.Select(b => OutgoingMessage.FromString(System.Text.Encoding.ASCII.GetString(b)))], cancellationToken);
+
+        public async Task ConsumeAsync(string queue, Counters counters, BodyReceived? received, CancellationToken cancellationToken)
         {
             // Acks run while the next receive waits; at most four ack calls per consumer are outstanding.
             using var acks = new InFlight(4);
@@ -47,6 +56,13 @@ internal sealed class SwitchboardHttpTarget(SwitchboardServer server) : IBenchTa
                 if (messages.Count == 0)
                 {
                     continue;
+                }
+                if (received is not null)
+                {
+                    foreach (var message in messages)
+                    {
+                        received(System.Text.Encoding.ASCII.GetBytes(message.Body.Length > 32 ? message.Body[..32] : message.Body));
+                    }
                 }
                 var leases = messages.Select(m => m.Lease!).ToArray();
                 await acks.StartAsync(1, async () =>

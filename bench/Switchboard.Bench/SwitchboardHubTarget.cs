@@ -9,6 +9,12 @@ internal sealed class SwitchboardHubTarget(SwitchboardServer server) : IBenchTar
 {
     public string Name => $"switchboard-hub/{server.Engine}";
 
+    public SwitchboardServer Host => server;
+
+    public string Durability => server.Durability;
+
+    public CpuProbe? Server => server.Cpu;
+
     public async Task PrepareAsync(string queue, CancellationToken cancellationToken)
     {
         using var client = server.CreateClient();
@@ -49,7 +55,10 @@ internal sealed class SwitchboardHubTarget(SwitchboardServer server) : IBenchTar
             await inFlight.DrainAsync();
         }
 
-        public async Task ConsumeAsync(string queue, Counters counters, CancellationToken cancellationToken)
+        public Task PublishAsync(string queue, IReadOnlyList<byte[]> bodies, CancellationToken cancellationToken) =>
+            hub.InvokeAsync<HubPublished[]>("Publish", queue, bodies.Select(b => new HubPublishMessage { Body = b }).ToArray(), cancellationToken);
+
+        public async Task ConsumeAsync(string queue, Counters counters, BodyReceived? received, CancellationToken cancellationToken)
         {
             var stream = await hub.StreamAsChannelAsync<HubMessage>("Subscribe", queue, BenchSettings.Window, (int?)120, cancellationToken);
             using var acks = new InFlight(8);
@@ -59,6 +68,7 @@ internal sealed class SwitchboardHubTarget(SwitchboardServer server) : IBenchTar
                 // Ack what has arrived so far in one call, without waiting for the answer before reading on.
                 while (leases.Count < BenchSettings.Batch && stream.TryRead(out var message))
                 {
+                    received?.Invoke(message.Body);
                     leases.Add(message.Lease);
                 }
                 var batch = leases.ToArray();

@@ -29,6 +29,26 @@ internal sealed class SwitchboardServer : IAsyncDisposable
 
     public string Engine => _database is null ? "sqlite" : "postgres";
 
+    public string Durability => _database is null
+        ? "answered after the commit's fsync (SQLite WAL, synchronous=FULL, group commit)"
+        : "answered after the commit's fsync (PostgreSQL synchronous_commit=on)";
+
+    public CpuProbe Cpu => CpuProbe.ForProcess(_process.Id);
+
+    /// The server's resident set in MiB (VmRSS), or null when /proc cannot be read.
+    public double? ResidentMb()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<SwitchboardServer> StartAsync(string serverDll, string engine, string postgres, CancellationToken cancellationToken)
     {
         if (!File.Exists(serverDll))
