@@ -39,6 +39,11 @@ for project in tests/*/*.csproj; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   if [ "$code" != "0" ] && [ "$f" = "0" ]; then broken=$((broken + 1)); fi
 done
+# The benchmark runner must keep working: a quick run against Switchboard only. It proves the runner, never judges speed.
+say "Benchmark runner smoke check"
+if bash "$root/bench/smoke.sh" --no-build > "$results/bench-smoke.log" 2>&1; then passed=$((passed + 1))
+else echo "The benchmark smoke check failed; see $results/bench-smoke.log."; failed=$((failed + 1)); fi
+
 failed=$((failed + broken))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = "0" ]
