@@ -19,6 +19,7 @@ public static class PostgresEngine
         services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.PostgresKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
+        services.AddSingleton<global::Switchboard.Channels.IDeliveryStore, Channels.PostgresDeliveryStore>();
         services.AddPostgresBroker();
         return services;
     }

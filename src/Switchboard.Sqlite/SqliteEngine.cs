@@ -22,6 +22,7 @@ public static class SqliteEngine
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.SqliteKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
+        services.AddSingleton<global::Switchboard.Channels.IDeliveryStore, Channels.SqliteDeliveryStore>();
         services.AddHostedService<SqliteStartup>();
         services.AddSqliteBroker();
         return services;

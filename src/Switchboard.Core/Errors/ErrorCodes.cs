@@ -60,6 +60,13 @@ public static class ErrorCodes
     public static readonly ErrorCode AlreadyConsuming = new("already_consuming", 409, "This connection already consumes the queue.");
     public static readonly ErrorCode NotConsuming = new("not_consuming", 409, "This connection does not consume the queue.");
 
+    // Channels and notifications
+    public static readonly ErrorCode ChannelNotFound = new("channel_not_found", 404, "No channel instance or route has this name.");
+    public static readonly ErrorCode ChannelUnavailable = new("channel_unavailable", 409, "Every channel instance of the route is disabled.");
+    public static readonly ErrorCode DeliveryNotFound = new("delivery_not_found", 404, "The delivery does not exist.");
+    public static readonly ErrorCode NotificationNotFound = new("notification_not_found", 404, "The notification does not exist.");
+    public static readonly ErrorCode InvalidSignature = new("invalid_signature", 401, "The webhook signature or secret token is missing or wrong.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

@@ -1,7 +1,9 @@
 using Switchboard.Server.Broker;
+using Switchboard.Server.Channels;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
+using Switchboard.Server.Notifications;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
 using Switchboard.Server.Storage;
@@ -35,6 +37,7 @@ public static class SwitchboardHost
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
+        builder.AddChannels();
 
         var app = builder.Build();
 
@@ -45,6 +48,8 @@ public static class SwitchboardHost
         app.MapIdentityFeature();
         app.MapKvApi();
         app.MapBrokerApi();
+        app.MapChannelsApi();
+        app.MapNotificationsApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;
