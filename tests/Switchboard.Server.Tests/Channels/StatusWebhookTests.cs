@@ -6,11 +6,17 @@ namespace Switchboard.Server.Tests.Channels;
 /// <summary>Provider status webhooks: signed, idempotent, and never moving a delivery backwards.</summary>
 public sealed class StatusWebhookTests
 {
-    private static string WhatsAppStatus(string id, string status, long timestamp, string? errorCode = null) => $$"""
-        {"object":"whatsapp_business_account","entry":[{"id":"WABA","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
-        "metadata":{"display_phone_number":"15550000","phone_number_id":"1055"},
-        "statuses":[{"id":"{{id}}","status":"{{status}}","timestamp":"{{timestamp}}","recipient_id":"15550001"{{(errorCode is null ? "" : $$$""","errors":[{"code":{{{errorCode}}},"title":"Message undeliverable"}]""")}}}]}}]}]}
-        """;
+    private static string WhatsAppStatus(string id, string status, long timestamp, string? errorCode = null)
+    {
+        var errors = errorCode is null ? "" : ""","errors":[{"code":CODE,"title":"Message undeliverable"}]""".Replace("CODE", errorCode, StringComparison.Ordinal);
+        return """
+            {"object":"whatsapp_business_account","entry":[{"id":"WABA","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
+            "metadata":{"display_phone_number":"15550000","phone_number_id":"1055"},
+            "statuses":[{"id":"ID","status":"STATUS","timestamp":"TS","recipient_id":"15550001"ERRORS}]}}]}]}
+            """.Replace("ID", id, StringComparison.Ordinal).Replace("STATUS", status, StringComparison.Ordinal)
+            .Replace("TS", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("ERRORS", errors, StringComparison.Ordinal);
+    }
 
     private static async Task<HttpStatusCode> PostSignedAsync(ChannelHarness h, string channel, string body, string? signature,
         string header = "X-Hub-Signature-256")
@@ -109,8 +115,10 @@ public sealed class StatusWebhookTests
     {
         await using var h = await ChannelHarness.StartAsync();
         var (delivery, mid) = await SendOneAsync(h, "ig", "IGSID-1");
-        var seen = $$"""{"object":"instagram","entry":[{"id":"IG","time":1700000000,"messaging":[{"sender":{"id":"IGSID-1"},"recipient":{"id":"IG"},"timestamp":1700000000,"read":{"mid":"{{mid}}"}}]}]}""";
-        var delivered = $$"""{"object":"instagram","entry":[{"id":"IG","time":1700000000,"messaging":[{"sender":{"id":"IGSID-1"},"recipient":{"id":"IG"},"timestamp":1700000000,"delivery":{"mids":["{{mid}}"],"watermark":1700000000}}]}]}""";
+        var seen = """{"object":"instagram","entry":[{"id":"IG","time":1700000000,"messaging":[{"sender":{"id":"IGSID-1"},"recipient":{"id":"IG"},"timestamp":1700000000,"read":{"mid":"MID"}}]}]}"""
+            .Replace("MID", mid, StringComparison.Ordinal);
+        var delivered = """{"object":"instagram","entry":[{"id":"IG","time":1700000000,"messaging":[{"sender":{"id":"IGSID-1"},"recipient":{"id":"IG"},"timestamp":1700000000,"delivery":{"mids":["MID"],"watermark":1700000000}}]}]}"""
+            .Replace("MID", mid, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, await PostSignedAsync(h, "ig", seen, FakeProviders.MetaSignature(seen, "ig-app-secret")));
         Assert.Equal(HttpStatusCode.OK, await PostSignedAsync(h, "ig", delivered, FakeProviders.MetaSignature(delivered, "ig-app-secret")));
