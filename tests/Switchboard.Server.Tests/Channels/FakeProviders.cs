@@ -38,6 +38,9 @@ internal sealed class FakeProviders : IAsyncDisposable
     /// <summary>Decides each answer; null (or a null reply) is a success.</summary>
     public Func<FakeCall, FakeReply?>? Behaviour { get; set; }
 
+    /// <summary>Awaited before answering a call: lets a test hold the provider while it builds a backlog.</summary>
+    public Func<FakeCall, Task>? Gate { get; set; }
+
     /// <summary>Successful answers per idempotency key (the delivery id).</summary>
     public ConcurrentDictionary<string, int> SuccessesByKey { get; } = new(StringComparer.Ordinal);
 
@@ -100,6 +103,10 @@ internal sealed class FakeProviders : IAsyncDisposable
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Interlocked.Increment(ref _sequence));
         Calls.Enqueue(call);
+        if (Gate is { } gate)
+        {
+            await gate(call);
+        }
         var reply = Behaviour?.Invoke(call);
         if (reply is not null)
         {
