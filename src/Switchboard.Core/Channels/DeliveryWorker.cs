@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Broker;
@@ -7,16 +8,21 @@ namespace Switchboard.Channels;
 /// <summary>
 /// Consumes <c>$sys.delivery.&lt;instance&gt;</c> for every configured instance: up to <c>Channels:Delivery:Concurrency</c>
 /// jobs at a time under a lease, each acked only after its outcome is recorded. A disabled instance's jobs wait in its
-/// queue. Also re-enqueues deliveries a crash left <c>accepted</c> between their commit and their publish.
+/// queue. Also re-enqueues deliveries a crash left <c>accepted</c> between their commit and their publish. Does nothing
+/// when no instance is configured. The broker and the store are resolved once started: PostgreSQL opens at start-up.
 /// </summary>
 public sealed class DeliveryWorker(
-    BrokerService broker,
+    IServiceProvider services,
     ChannelRegistry registry,
-    DeliveryProcessor processor,
-    IDeliveryStore store,
     TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
+    private BrokerService Broker => services.GetRequiredService<BrokerService>();
+
+    private DeliveryProcessor Processor => services.GetRequiredService<DeliveryProcessor>();
+
+    private IDeliveryStore Store => services.GetRequiredService<IDeliveryStore>();
+
     /// <summary>How long a delivery may stay <c>accepted</c> before the sweep publishes its job again.</summary>
     private static readonly TimeSpan AcceptedGrace = TimeSpan.FromSeconds(30);
 
@@ -25,19 +31,24 @@ public sealed class DeliveryWorker(
     {
         var delivery = registry.Options.Delivery;
         var settings = new QueueSettingsInput { LeaseSeconds = delivery.LeaseSeconds, MaxDeliveries = 10 };
+        var broker = Broker;
         foreach (var name in registry.Names)
         {
             await broker.EnsureQueueAsync(BrokerService.System, DeliveryJob.QueueFor(name), settings, cancellationToken).ConfigureAwait(false);
         }
-        await broker.EnsureQueueAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, new QueueSettingsInput { MaxDeliveries = 0 },
+        await broker.EnsureQueueAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, new QueueSettingsInput { MaxDeliveries = 0, DeadLetterQueue = "" },
             cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        await EnsureQueuesAsync(stoppingToken).ConfigureAwait(false);
         var names = registry.Names;
+        if (names.Count == 0)
+        {
+            return;
+        }
+        await EnsureQueuesAsync(stoppingToken).ConfigureAwait(false);
         ChannelLog.WorkersStarted(logger, string.Join(", ", names));
         var loops = names.Select(name => RunAsync(name, stoppingToken)).Append(SweepAsync(stoppingToken));
         await Task.WhenAll(loops).ConfigureAwait(false);
@@ -46,6 +57,7 @@ public sealed class DeliveryWorker(
     private async Task RunAsync(string name, CancellationToken stoppingToken)
     {
         var queue = DeliveryJob.QueueFor(name);
+        var broker = Broker;
         var concurrency = Math.Max(1, registry.Options.Delivery.Concurrency);
         var slots = new SemaphoreSlim(concurrency);
         while (!stoppingToken.IsCancellationRequested)
@@ -95,8 +107,8 @@ public sealed class DeliveryWorker(
     {
         try
         {
-            await processor.HandleAsync(message, stoppingToken).ConfigureAwait(false);
-            await broker.AckAsync(BrokerService.System, queue, [Lease(message)], stoppingToken).ConfigureAwait(false);
+            await Processor.HandleAsync(message, stoppingToken).ConfigureAwait(false);
+            await Broker.AckAsync(BrokerService.System, queue, [Lease(message)], stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -107,7 +119,7 @@ public sealed class DeliveryWorker(
             ChannelLog.JobFailed(logger, ex, message.Id, queue);
             try
             {
-                await broker.NackAsync(BrokerService.System, queue, [Lease(message)], 5, ex.Message[..Math.Min(ex.Message.Length, 1000)],
+                await Broker.NackAsync(BrokerService.System, queue, [Lease(message)], 5, ex.Message[..Math.Min(ex.Message.Length, 1000)],
                     false, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception) when (!stoppingToken.IsCancellationRequested)
@@ -133,10 +145,11 @@ public sealed class DeliveryWorker(
             {
                 try
                 {
+                    var store = Store;
                     var stale = await store.ListStaleAsync(DeliveryStatus.Accepted, time.GetUtcNow() - AcceptedGrace, 500, stoppingToken).ConfigureAwait(false);
                     foreach (var delivery in stale)
                     {
-                        await processor.EnqueueAsync(delivery, delivery.Hop, DeliveryProcessor.FirstKey(delivery), stoppingToken).ConfigureAwait(false);
+                        await Processor.EnqueueAsync(delivery, delivery.Hop, DeliveryProcessor.FirstKey(delivery), stoppingToken).ConfigureAwait(false);
                         await store.MarkAsync([delivery.Id], DeliveryStatus.Accepted, DeliveryStatus.Queued, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
                     }
                     if (stale.Count > 0)
