@@ -16,6 +16,7 @@ internal static class SwitchboardCli
             new TokenCommand(console),
             new KeysCommand(console),
             new QueueCommand(console),
+            new ChannelsCommand(console),
             new PublishCommand(console),
             new ConsumeCommand(console),
         };

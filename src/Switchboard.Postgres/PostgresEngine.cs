@@ -20,6 +20,7 @@ public static class PostgresEngine
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.PostgresKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
         services.AddSingleton<Switchboard.Files.IFileStore, Files.PostgresFileStore>();
+        services.AddSingleton<global::Switchboard.Channels.IDeliveryStore, Channels.PostgresDeliveryStore>();
         services.AddPostgresBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.PostgresChatStore>();
         return services;

@@ -23,6 +23,7 @@ public static class SqliteEngine
         services.AddSingleton<Switchboard.Kv.IKvStore, Kv.SqliteKvStore>();
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
         services.AddSingleton<Switchboard.Files.IFileStore, Files.SqliteFileStore>();
+        services.AddSingleton<global::Switchboard.Channels.IDeliveryStore, Channels.SqliteDeliveryStore>();
         services.AddHostedService<SqliteStartup>();
         services.AddSqliteBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.SqliteChatStore>();

@@ -84,6 +84,13 @@ public static class ErrorCodes
     public static readonly ErrorCode ChecksumAlgorithmUnsupported = new("checksum_algorithm_unsupported", 400, "The Upload-Checksum algorithm is not supported; use sha1 or sha256.");
     public static readonly ErrorCode TusVersionUnsupported = new("tus_version_unsupported", 412, "The Tus-Resumable version is not supported; this server speaks tus 1.0.0.");
 
+    // Channels and notifications
+    public static readonly ErrorCode ChannelNotFound = new("channel_not_found", 404, "No channel instance or route has this name.");
+    public static readonly ErrorCode ChannelUnavailable = new("channel_unavailable", 409, "Every channel instance of the route is disabled.");
+    public static readonly ErrorCode DeliveryNotFound = new("delivery_not_found", 404, "The delivery does not exist.");
+    public static readonly ErrorCode NotificationNotFound = new("notification_not_found", 404, "The notification does not exist.");
+    public static readonly ErrorCode InvalidSignature = new("invalid_signature", 401, "The webhook signature or secret token is missing or wrong.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

@@ -1,9 +1,11 @@
 using Switchboard.Server.Broker;
 using Switchboard.Server.Chat;
 using Switchboard.Server.Files;
+using Switchboard.Server.Channels;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Kv;
+using Switchboard.Server.Notifications;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
 using Switchboard.Server.Storage;
@@ -39,6 +41,7 @@ public static class SwitchboardHost
         builder.AddBroker();
         builder.AddFiles();
         builder.AddChat();
+        builder.AddChannels();
 
         var app = builder.Build();
 
@@ -51,6 +54,8 @@ public static class SwitchboardHost
         app.MapBrokerApi();
         app.MapFilesApi();
         app.MapChatApi();
+        app.MapChannelsApi();
+        app.MapNotificationsApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;

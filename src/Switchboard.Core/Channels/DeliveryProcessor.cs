@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Switchboard.Broker;
+using Switchboard.Chat;
+
+namespace Switchboard.Channels;
+
+/// <summary>
+/// Carries one delivery job through its hop: call the provider through the instance's resilience pipeline, record
+/// every attempt, then either mark it sent, move it to the next enabled instance of its route (a new job on that
+/// instance's queue), or, when the route is exhausted, mark it failed and put it on <c>$sys.delivery.dlq</c> with its
+/// attempt history. Every step is safe to repeat: a job redelivered after a crash finds the recorded state and resumes.
+/// </summary>
+public sealed class DeliveryProcessor(
+    IDeliveryStore store,
+    BrokerService broker,
+    ChannelRegistry registry,
+    ChannelResilience resilience,
+    IEnumerable<IChannelConnector> connectors,
+    IEnumerable<IChatEvents> chatEvents,
+    ChannelMetrics metrics,
+    TimeProvider time,
+    ILogger<DeliveryProcessor> logger)
+{
+    private readonly Dictionary<string, IChannelConnector> _connectors = connectors.ToDictionary(c => c.Type, StringComparer.Ordinal);
+
+    /// <summary>Handles a job received from a delivery queue; the caller acks it afterwards.</summary>
+    public async Task HandleAsync(BrokerMessage message, CancellationToken cancellationToken)
+    {
+        var ticket = DeliveryTicket.From(message);
+        if (ticket is null)
+        {
+            // A chat message's job: one delivery, to the address the instance is configured with.
+            var job = JsonSerializer.Deserialize<DeliveryJob>(message.Body.Span, DeliveryTicket.Json)!;
+            var now = time.GetUtcNow();
+            await store.CreateDeliveriesAsync([new Delivery(job.Id, null, job.ConversationId, job.MessageId, job.SenderId, [job.Channel], 0,
+                new Dictionary<string, string>(), null, job.Text, "info", message.Priority, DeliveryStatus.Queued, null, null, null, now, now)],
+                cancellationToken).ConfigureAwait(false);
+            ticket = new DeliveryTicket(job.Id, 0);
+        }
+        var delivery = await store.GetDeliveryAsync(ticket.DeliveryId, cancellationToken).ConfigureAwait(false);
+        if (delivery is null || DeliveryStatus.Rank(delivery.Status) >= DeliveryStatus.Rank(DeliveryStatus.Sent))
+        {
+            return; // Unknown, or already settled by an earlier delivery of this job.
+        }
+        if (delivery.Hop != ticket.Hop)
+        {
+            if (delivery.Hop > ticket.Hop)
+            {
+                // The move to the next hop was recorded but its job may not have been published before a crash.
+                await EnqueueAsync(delivery, delivery.Hop, $"{delivery.Id}:{delivery.Hop}:{delivery.UpdatedAt.ToUnixTimeMilliseconds()}", cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+        await DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes the job for <paramref name="hop"/> of the delivery's route.</summary>
+    public async Task EnqueueAsync(Delivery delivery, int hop, string idempotencyKey, CancellationToken cancellationToken) =>
+        await broker.PublishAsync(BrokerService.System, DeliveryJob.QueueFor(delivery.Route[hop]),
+            [new DeliveryTicket(delivery.Id, hop).ToMessage(delivery.Priority, idempotencyKey)], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The idempotency key of a delivery's first job: a republish by the sweep is deduplicated against it.</summary>
+    public static string FirstKey(Delivery delivery) => $"{delivery.Id}:{delivery.Hop}:{delivery.CreatedAt.ToUnixTimeMilliseconds()}";
+
+    /// <summary>One send through one instance, outside the queues: what <c>POST /v1/channels/{name}/test</c> does.</summary>
+    public async Task<(string? ProviderId, IReadOnlyList<DeliveryAttempt> Attempts)> SendDirectAsync(string instance, ChannelMessage message,
+        CancellationToken cancellationToken)
+    {
+        var attempts = new List<DeliveryAttempt>();
+        var addresses = message.Recipient is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["*"] = message.Recipient };
+        var result = await AttemptAsync(message.DeliveryId, message.NotificationId, instance, addresses, message.Title, message.Text, message.Severity,
+            attempts, cancellationToken).ConfigureAwait(false);
+        return (result.ProviderId, attempts);
+    }
+
+    private async Task DeliverAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        var attempts = new List<DeliveryAttempt>();
+        var hop = delivery.Hop;
+        var result = await AttemptAsync(delivery.Id, delivery.NotificationId, delivery.Route[hop], delivery.Addresses, delivery.Title, delivery.Text,
+            delivery.Severity, attempts, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (result.Sent)
+        {
+            var sent = await store.UpdateAsync(new DeliveryUpdate(delivery.Id, now, attempts, DeliveryStatus.Sent, ProviderId: result.ProviderId),
+                cancellationToken).ConfigureAwait(false);
+            await PushStatusAsync(sent, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var next = hop + 1;
+        while (next < delivery.Route.Count && !registry.IsEnabled(delivery.Route[next]))
+        {
+            attempts.Add(new DeliveryAttempt(delivery.Id, delivery.Route[next], now, DeliveryAttempt.Skipped, 0, null, "channel_disabled",
+                $"The channel instance '{delivery.Route[next]}' is disabled or not configured."));
+            next++;
+        }
+        if (next < delivery.Route.Count)
+        {
+            var moved = await store.UpdateAsync(new DeliveryUpdate(delivery.Id, now, attempts, Hop: next), cancellationToken).ConfigureAwait(false);
+            await EnqueueAsync(delivery, next, $"{delivery.Id}:{next}:{moved!.Delivery.UpdatedAt.ToUnixTimeMilliseconds()}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var last = attempts.LastOrDefault(a => !a.Succeeded);
+        var history = await store.ListAttemptsAsync([delivery.Id], cancellationToken).ConfigureAwait(false);
+        var deadLetter = new DeadLetter(delivery.Id, delivery.NotificationId, delivery.ConversationId, delivery.MessageId, delivery.Route,
+            last?.ErrorCode, last?.ErrorMessage, [.. history, .. attempts]);
+        // Dead-lettered first, then marked failed: a crash in between repeats the dead-lettering, deduplicated by its key.
+        await broker.PublishAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, [deadLetter.ToMessage(delivery.Priority,
+            $"{delivery.Id}:dlq:{delivery.UpdatedAt.ToUnixTimeMilliseconds()}")], cancellationToken).ConfigureAwait(false);
+        var failed = await store.UpdateAsync(new DeliveryUpdate(delivery.Id, now, attempts, DeliveryStatus.Failed,
+            ErrorCode: last?.ErrorCode ?? "route_exhausted", ErrorMessage: last?.ErrorMessage ?? "Every channel instance of the route failed."),
+            cancellationToken).ConfigureAwait(false);
+        ChannelLog.DeadLettered(logger, delivery.Id);
+        await PushStatusAsync(failed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(bool Sent, string? ProviderId)> AttemptAsync(Guid deliveryId, Guid? notificationId, string instance,
+        IReadOnlyDictionary<string, string> addresses, string? title, string text, string severity, List<DeliveryAttempt> attempts,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!registry.TryGet(instance, out var options) || !registry.IsEnabled(instance))
+        {
+            Record(attempts, new DeliveryAttempt(deliveryId, instance, now, DeliveryAttempt.Skipped, 0, null, "channel_disabled",
+                $"The channel instance '{instance}' is disabled or not configured."));
+            return (false, null);
+        }
+        if (options.Type is null || !_connectors.TryGetValue(options.Type, out var connector))
+        {
+            Record(attempts, new DeliveryAttempt(deliveryId, instance, now, DeliveryAttempt.Skipped, 0, null, "channel_unsupported",
+                $"The channel instance '{instance}' has no connector for type '{options.Type}'."));
+            return (false, null);
+        }
+        var recipient = AddressFor(addresses, instance, options.Type) ?? options.DefaultRecipient;
+        if (recipient is null && ChannelTypes.NeedsRecipient(options.Type))
+        {
+            Record(attempts, new DeliveryAttempt(deliveryId, instance, now, DeliveryAttempt.Skipped, 0, null, "no_address",
+                $"The recipient has no address for '{instance}' ({options.Type}) and the instance has no DefaultRecipient."));
+            return (false, null);
+        }
+        var message = new ChannelMessage(deliveryId, notificationId, instance, recipient, title, text, severity);
+        try
+        {
+            var providerId = await resilience.PipelineFor(instance).ExecuteAsync(async ct =>
+            {
+                var at = time.GetUtcNow();
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    var id = await connector.SendAsync(options, message, ct).ConfigureAwait(false);
+                    Record(attempts, new DeliveryAttempt(deliveryId, instance, at, DeliveryAttempt.Sent, Elapsed(started), null, null, null));
+                    return id;
+                }
+                catch (ProviderException ex)
+                {
+                    Record(attempts, new DeliveryAttempt(deliveryId, instance, at, ex.Retryable ? DeliveryAttempt.Retryable : DeliveryAttempt.Rejected,
+                        Elapsed(started), ex.StatusCode, ex.Code, ex.Message));
+                    throw;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Record(attempts, new DeliveryAttempt(deliveryId, instance, at, DeliveryAttempt.Retryable, Elapsed(started), null, "timeout",
+                        $"No answer within {options.Timeout.TotalSeconds:0.###} s."));
+                    throw;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            return (true, providerId);
+        }
+        catch (BrokenCircuitException)
+        {
+            Record(attempts, new DeliveryAttempt(deliveryId, instance, time.GetUtcNow(), DeliveryAttempt.CircuitOpen, 0, null, "circuit_open",
+                $"The circuit of '{instance}' is open after repeated failures; not calling it."));
+            return (false, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (attempts.Count == 0 || attempts[^1].Succeeded)
+            {
+                Record(attempts, new DeliveryAttempt(deliveryId, instance, time.GetUtcNow(), DeliveryAttempt.Rejected, 0, null, "unexpected_error", ex.Message));
+            }
+            return (false, null);
+        }
+    }
+
+    private void Record(List<DeliveryAttempt> attempts, DeliveryAttempt attempt)
+    {
+        attempts.Add(attempt);
+        metrics.Attempt(attempt);
+        if (!attempt.Succeeded)
+        {
+            ChannelLog.AttemptFailed(logger, attempt.DeliveryId, attempt.Channel, attempt.ErrorCode ?? attempt.Outcome);
+        }
+    }
+
+    /// <summary>The address for an instance: by instance name, then by channel type, then <c>*</c>.</summary>
+    public static string? AddressFor(IReadOnlyDictionary<string, string> addresses, string instance, string type) =>
+        addresses.TryGetValue(instance, out var byName) ? byName
+        : addresses.TryGetValue(type, out var byType) ? byType
+        : addresses.TryGetValue("*", out var any) ? any
+        : null;
+
+    /// <summary>Tells the sender of a chat message how its delivery stands, when the status moved.</summary>
+    public async Task PushStatusAsync(DeliveryChange? change, CancellationToken cancellationToken)
+    {
+        if (change is not { StatusChanged: true, Delivery: { ConversationId: { } conversation, MessageId: { } messageId, SenderId: { } sender } delivery })
+        {
+            return;
+        }
+        var update = new MessageStatusUpdate(conversation, messageId, delivery.Channel, delivery.Status, delivery.ErrorCode, delivery.ErrorMessage,
+            delivery.UpdatedAt);
+        foreach (var events in chatEvents)
+        {
+            try
+            {
+                await events.MessageStatusAsync(sender, update, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ChannelLog.LiveStatusFailed(logger, ex, delivery.Id);
+            }
+        }
+    }
+
+    private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+}

@@ -1,0 +1,16 @@
+namespace Switchboard.Notifications;
+
+/// <summary>
+/// A notification to send. <see cref="Channels"/> names instances, routes or <c>all</c>; <see cref="Route"/> names one
+/// route. Each recipient maps an instance name or channel type (or <c>*</c>) to the address there.
+/// </summary>
+public sealed record NotificationRequest(
+    string? Title,
+    string? Content,
+    string? Severity,
+    int? Priority,
+    IReadOnlyList<string>? Channels,
+    string? Route,
+    IReadOnlyList<IReadOnlyDictionary<string, string>>? Recipients,
+    string? DedupKey,
+    int? CooldownSeconds);

@@ -1,0 +1,61 @@
+using Switchboard.Channels;
+
+namespace Switchboard.Server.Tests.Channels;
+
+public sealed class ChannelOptionsValidatorTests
+{
+    private static IReadOnlyList<string> Validate(ChannelOptions options) =>
+        new ChannelOptionsValidator().Validate(null, options).Failures?.ToArray() ?? [];
+
+    [Fact]
+    public void A_complete_configuration_passes()
+    {
+        var options = new ChannelOptions
+        {
+            Instances =
+            {
+                ["wa"] = new() { Type = "whatsapp", Token = "t", PhoneNumberId = "1" },
+                ["mail"] = new() { Type = "email", Smtp = new() { Host = "smtp.example.com", From = "a@example.com" } },
+                ["hook"] = new() { Type = "webhook", WebhookUrl = "https://example.com/hook" },
+            },
+            Routes = { ["urgent"] = ["wa", "mail"] },
+            AllowedHosts = ["127.0.0.1", "10.0.0.0/8", "internal.example.com"],
+        };
+
+        Assert.Empty(Validate(options));
+    }
+
+    [Fact]
+    public void Every_error_names_its_configuration_key()
+    {
+        var options = new ChannelOptions
+        {
+            Instances =
+            {
+                ["wa"] = new() { Type = "whatsapp" },
+                ["x"] = new() { Type = "pager" },
+                ["hook"] = new() { Type = "webhook", WebhookUrl = "ftp://example.com", Timeout = TimeSpan.Zero, RatePerSecond = -1 },
+                ["mail"] = new() { Type = "email", Smtp = new() { Host = "h", From = "not an address", Security = "maybe", Port = 0 } },
+            },
+            Routes = { ["wa"] = ["wa"], ["empty"] = [], ["bad"] = ["nope"] },
+            AllowedHosts = ["not a host/"],
+            Delivery = new() { Concurrency = 0, MaxAttempts = 0, BreakerFailureRatio = 2, BreakerBreakDuration = TimeSpan.Zero },
+        };
+
+        var errors = Validate(options);
+
+        string[] keys =
+        [
+            "Channels:Instances:wa:Token:", "Channels:Instances:wa:PhoneNumberId:", "Channels:Instances:x:Type:", "Channels:Instances:hook:WebhookUrl:",
+            "Channels:Instances:hook:Timeout:", "Channels:Instances:hook:RatePerSecond:", "Channels:Instances:mail:Smtp:From:",
+            "Channels:Instances:mail:Smtp:Security:", "Channels:Instances:mail:Smtp:Port:", "Channels:Routes:wa:", "Channels:Routes:empty:",
+            "Channels:Routes:bad:", "Channels:AllowedHosts:0:", "Channels:Delivery:Concurrency:", "Channels:Delivery:MaxAttempts:",
+            "Channels:Delivery:BreakerFailureRatio:", "Channels:Delivery:BreakerBreakDuration:",
+        ];
+        foreach (var key in keys)
+        {
+            Assert.Contains(errors, e => e.StartsWith(key, StringComparison.Ordinal));
+        }
+        Assert.All(errors, e => Assert.StartsWith("Channels:", e));
+    }
+}
