@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Presence;
 using Switchboard.Server.Chat;
 
 namespace Switchboard.Server.Tests.Chat;
@@ -90,6 +92,9 @@ public sealed class ChatHubTests : IAsyncLifetime
 
         await bobLaptop.Connection.InvokeAsync("SetPresence", "online").WaitAsync(Timeout);
         await bobPhone.DisposeAsync();
+        // The client's dispose returns before the server has handled the disconnect; with the (away) phone still
+        // counted, stopping the laptop would rightly report away first.
+        await WaitForConnectionsAsync(2);
         await bobLaptop.Connection.StopAsync().WaitAsync(Timeout);
         var offline = await aliceHub.WaitForAsync<PresenceView>("Presence", p => p.UserId == bob.Id && p.Status == "offline");
         Assert.NotNull(offline.LastSeenAt);
@@ -203,5 +208,16 @@ public sealed class ChatHubTests : IAsyncLifetime
         await aliceHub.WaitForAsync<ChatMessageView>("MessageReceived", m => m.Id == answer.Id);
         Assert.Equal(HubConnectionState.Connected, aliceHub.Connection.State);
         Assert.Equal(HubConnectionState.Connected, bobHub.Connection.State);
+    }
+
+    private async Task WaitForConnectionsAsync(int count)
+    {
+        var tracker = _chat.Server.Services.GetRequiredService<PresenceTracker>();
+        var deadline = DateTime.UtcNow + Timeout;
+        while (tracker.ConnectionCount != count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The server still counts {tracker.ConnectionCount} connections, not {count}.");
+            await Task.Delay(20);
+        }
     }
 }
