@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Switchboard.Errors;
 using Switchboard.Hosting;
 
 namespace Switchboard.Files;
@@ -45,7 +46,10 @@ internal sealed class LocalFileContentStore : IFileContentStore
         {
             if (stream.Length < offset)
             {
-                throw new InvalidDataException($"The stored content of file {id} has {stream.Length} bytes, fewer than its recorded offset {offset}.");
+                // Another node took the first bytes, or the folder lost them: a deployment problem, not the client's.
+                throw new SwitchboardException(ErrorCodes.Unavailable,
+                    $"This node holds {stream.Length} of the {offset} bytes already received for upload {id}. Give every node the same "
+                    + "Files:Path (a shared folder), or route each upload's requests to one node; then resume from HEAD's offset.");
             }
             // Bytes past the recorded offset belong to a request whose offset was never recorded (a crash, a rejected chunk).
             stream.SetLength(offset);

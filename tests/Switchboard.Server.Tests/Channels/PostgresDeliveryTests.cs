@@ -1,5 +1,5 @@
 using System.Net;
-using Npgsql;
+using Switchboard.Testing;
 
 namespace Switchboard.Server.Tests.Channels;
 
@@ -12,7 +12,7 @@ public sealed class PostgresDeliveryTests
         await using var h = await ChannelHarness.StartAsync(new Dictionary<string, string?>
         {
             ["Storage:Engine"] = "postgres",
-            ["Storage:Postgres:ConnectionString"] = await NewPostgresDatabaseAsync(),
+            ["Storage:Postgres:ConnectionString"] = await TestPostgres.NewDatabaseAsync(),
             ["Channels:Delivery:MaxAttempts"] = "1",
             ["Channels:Routes:ops:0"] = "wa",
             ["Channels:Routes:ops:1"] = "slack",
@@ -33,19 +33,5 @@ public sealed class PostgresDeliveryTests
 
         Assert.Equal("slack", sent.GetProperty("channel").GetString());
         Assert.Equal(4, sent.GetProperty("attempts").GetArrayLength());
-    }
-
-    private static async Task<string> NewPostgresDatabaseAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=30";
-        var name = "sb_test_" + Guid.NewGuid().ToString("n")[..16];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync().WaitAsync(ChannelHarness.Timeout);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync().WaitAsync(ChannelHarness.Timeout);
-        }
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();
     }
 }

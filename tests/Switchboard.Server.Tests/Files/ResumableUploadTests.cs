@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Npgsql;
+using Switchboard.Server.Tests.Infrastructure;
+using Switchboard.Testing;
 
 namespace Switchboard.Server.Tests.Files;
 
@@ -75,6 +76,22 @@ public sealed class ResumableUploadTests
     }
 
     [Fact]
+    public async Task A_node_without_the_stored_bytes_refuses_to_continue_with_a_problem_that_says_how_to_fix_it()
+    {
+        await using var files = await FilesFixture.StartAsync();
+        var location = await files.Alice.CreateAsync(100).WaitAsync(Timeout);
+        await files.Alice.AppendAsync(location, 0, new ByteArrayContent(new byte[40])).WaitAsync(Timeout);
+        // As on a second node whose files folder is not shared: the metadata says 40 bytes, the disk has none.
+        File.Delete(files.PathOf(location));
+
+        using var response = await files.Alice.PatchAsync(location, 40, new byte[10]).WaitAsync(Timeout);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.Contains("Files:Path", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(40, await files.Alice.OffsetAsync(location).WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task A_2_GiB_upload_from_a_generated_stream_completes_in_64_MiB_patches_with_its_sha256_verified()
     {
         // Over the server-wide body limit on purpose: the PATCH route sets its own limit.
@@ -121,7 +138,7 @@ public sealed class ResumableUploadTests
         await using var files = await FilesFixture.StartAsync(new Dictionary<string, string?>
         {
             ["Storage:Engine"] = "postgres",
-            ["Storage:Postgres:ConnectionString"] = await NewPostgresDatabaseAsync(),
+            ["Storage:Postgres:ConnectionString"] = await TestPostgres.NewDatabaseAsync(),
             ["Files:QuotaBytesPerUser"] = "4000000",
         });
         const ulong seed = 22;
@@ -150,19 +167,5 @@ public sealed class ResumableUploadTests
             offset = await tus.AppendAsync(location, offset, content);
         }
         return offset;
-    }
-
-    private static async Task<string> NewPostgresDatabaseAsync()
-    {
-        var admin = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;Database=postgres;Timeout=30";
-        var name = "sb_test_" + Guid.NewGuid().ToString("n")[..16];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync().WaitAsync(Timeout);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync().WaitAsync(Timeout);
-        }
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();
     }
 }
