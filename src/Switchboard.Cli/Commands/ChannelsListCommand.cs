@@ -33,13 +33,8 @@ internal sealed class ChannelsListCommand : Command
                 await _console.Error.WriteLineAsync("No channel instances are configured; add them under Channels:Instances.");
                 return ExitCodes.Ok;
             }
-            var rows = channels.Select(c => new[] { c.Name, c.Type ?? "-", c.Enabled ? "yes" : "no", c.Circuit, string.Join(",", c.Routes) }).ToList();
-            rows.Insert(0, ["NAME", "TYPE", "ENABLED", "CIRCUIT", "ROUTES"]);
-            var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
-            foreach (var row in rows)
-            {
-                await _console.Out.WriteLineAsync(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
-            }
+            await CliTable.WriteAsync(_console.Out, ["NAME", "TYPE", "ENABLED", "CIRCUIT", "ROUTES"],
+                channels.Select(c => new[] { c.Name, c.Type ?? "-", c.Enabled ? "yes" : "no", c.Circuit, string.Join(",", c.Routes) }));
             return ExitCodes.Ok;
         }, cancellationToken);
 }

@@ -33,16 +33,10 @@ internal sealed class QueueListCommand : Command
                 await _console.Error.WriteLineAsync("No queues yet; create one with 'switchboard queue create <name>'.");
                 return ExitCodes.Ok;
             }
-            var rows = queues.Select(q => new[]
+            await CliTable.WriteAsync(_console.Out, ["NAME", "DEPTH", "READY", "IN-FLIGHT", "DELAYED", "DEAD"], queues.Select(q => new[]
             {
                 q.Name, Count(q.Stats?.Depth), Count(q.Stats?.Ready), Count(q.Stats?.InFlight), Count(q.Stats?.Delayed), Count(q.Stats?.DeadLetterDepth),
-            }).ToList();
-            rows.Insert(0, ["NAME", "DEPTH", "READY", "IN-FLIGHT", "DELAYED", "DEAD"]);
-            var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
-            foreach (var row in rows)
-            {
-                await _console.Out.WriteLineAsync(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
-            }
+            }), rightAlignFrom: 1);
             return ExitCodes.Ok;
         }, cancellationToken);
 
