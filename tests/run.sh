@@ -44,6 +44,9 @@ say "Benchmark runner smoke check"
 if bash "$root/bench/smoke.sh" --no-build > "$results/bench-smoke.log" 2>&1; then passed=$((passed + 1))
 else echo "The benchmark smoke check failed; see $results/bench-smoke.log."; failed=$((failed + 1)); fi
 
+say "Dropping the test databases"
+bash "$root/tests/drop-test-databases.sh" || echo "Could not drop the test databases; tests/drop-test-databases.sh removes them."
+
 failed=$((failed + broken))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = "0" ]

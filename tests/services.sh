@@ -22,13 +22,19 @@ if ! pg_lsclusters -h | grep -q .; then as_root pg_createcluster "$version" main
 cluster=$(pg_lsclusters -h | head -1 | awk '{print $1" "$2}')
 if ! pg_lsclusters -h | head -1 | grep -q online; then
   say "Starting PostgreSQL $cluster"
-  as_root pg_ctlcluster $cluster start
+  # After an unclean stop, recovery first fsyncs every file of the data directory one by one; syncfs does it per
+  # file system, in seconds. The longer start timeout covers a slow recovery instead of failing the run.
+  if [ "${version%%.*}" -ge 14 ]; then as_root pg_conftool $cluster set recovery_init_sync_method syncfs; fi
+  as_root pg_ctlcluster $cluster start -- -t 300
 fi
-for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -q && break; sleep 1; done
+for _ in $(seq 1 60); do pg_isready -h 127.0.0.1 -q && break; sleep 1; done
 pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL did not start; check 'pg_lsclusters' and its log under /var/log/postgresql."; exit 1; }
 # From / so the postgres user can enter the working directory.
 (cd / && as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='switchboard'\"" | grep -q 1) \
   || (cd / && as_root su postgres -c "psql -qc \"CREATE ROLE switchboard LOGIN SUPERUSER PASSWORD 'switchboard'\"")
+
+# Databases that earlier runs left behind (a run stopped midway cannot drop its own); see drop-test-databases.sh.
+bash "$(dirname "$0")/drop-test-databases.sh"
 
 # Redis: started by us on loopback when nothing answers there yet.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
