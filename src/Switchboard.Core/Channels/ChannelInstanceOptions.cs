@@ -44,6 +44,12 @@ public sealed class ChannelInstanceOptions
     /// <summary>Where a delivery goes when it names no address for this instance (test messages, chat messages).</summary>
     public string? DefaultRecipient { get; set; }
 
+    /// <summary>
+    /// User names who become members of the conversation of each contact that writes in through this instance
+    /// (WhatsApp, Instagram, Telegram); server admins can add more members later.
+    /// </summary>
+    public List<string> Inbox { get; set; } = [];
+
     /// <summary>Most sends per second; 0 for no limit.</summary>
     public double RatePerSecond { get; set; }
 

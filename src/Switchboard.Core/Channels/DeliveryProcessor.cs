@@ -32,11 +32,12 @@ public sealed class DeliveryProcessor(
         var ticket = DeliveryTicket.From(message);
         if (ticket is null)
         {
-            // A chat message's job: one delivery, to the address the instance is configured with.
+            // A chat message's job: one delivery, to the contact it replies to or the address the instance is configured with.
             var job = JsonSerializer.Deserialize<DeliveryJob>(message.Body.Span, DeliveryTicket.Json)!;
             var now = time.GetUtcNow();
+            var addresses = job.Recipient is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["*"] = job.Recipient };
             await store.CreateDeliveriesAsync([new Delivery(job.Id, null, job.ConversationId, job.MessageId, job.SenderId, [job.Channel], 0,
-                new Dictionary<string, string>(), null, job.Text, "info", message.Priority, DeliveryStatus.Queued, null, null, null, now, now)],
+                addresses, null, job.Text, "info", message.Priority, DeliveryStatus.Queued, null, null, null, now, now)],
                 cancellationToken).ConfigureAwait(false);
             ticket = new DeliveryTicket(job.Id, 0);
         }

@@ -10,6 +10,7 @@ public static class ChatNames
     {
         ConversationKind.Private => "private",
         ConversationKind.Group => "group",
+        ConversationKind.Contact => "contact",
         _ => "room",
     };
 
@@ -18,6 +19,7 @@ public static class ChatNames
         "private" => ConversationKind.Private,
         "group" => ConversationKind.Group,
         "room" => ConversationKind.Room,
+        "contact" => ConversationKind.Contact,
         _ => throw new InvalidOperationException($"Unknown stored conversation kind '{kind}'."),
     };
 
@@ -39,6 +41,9 @@ public static class ChatNames
     /// <summary>The unique key of a private conversation: both user ids in ordinal order, so either may create it.</summary>
     public static string PairKey(string a, string b) =>
         string.CompareOrdinal(a, b) <= 0 ? a + "\n" + b : b + "\n" + a;
+
+    /// <summary>The unique key of a contact's conversation: one per contact, reused for every message they send.</summary>
+    public static string ContactKey(ChannelContact contact) => "contact\n" + contact.Channel + "\n" + contact.Address;
 
     /// <summary>
     /// The words of a search query: runs of letters, digits and combining marks, lower-cased, which is how both engines

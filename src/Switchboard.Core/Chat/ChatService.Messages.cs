@@ -36,6 +36,11 @@ public sealed partial class ChatService
         var channels = ResolveChannels(input.Channels);
 
         var member = await RequireMemberAsync(caller, conversationId, cancellationToken).ConfigureAwait(false);
+        var conversation = await store.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false) ?? throw ConversationNotFound(conversationId);
+        if (conversation.Contact is { } contact)
+        {
+            channels = ReplyChannels(contact, channels);
+        }
         if (attachments.Length > 0)
         {
             await CheckAttachmentsAsync(caller, attachments, cancellationToken).ConfigureAwait(false);
@@ -50,7 +55,7 @@ public sealed partial class ChatService
         var now = Now();
         var message = new NewMessage(Guid.CreateVersion7(), conversationId, member.UserId, input.ClientMessageId, text, attachments,
             input.ReplyTo, channels, now);
-        var result = await WithTargetsAsync(channels, () => store.AppendMessageAsync(message, m => Outbox(m, now), cancellationToken), cancellationToken)
+        var result = await WithTargetsAsync(channels, () => store.AppendMessageAsync(message, m => Outbox(m, now, conversation.Contact?.Address), cancellationToken), cancellationToken)
             .ConfigureAwait(false) ?? throw ConversationNotFound(conversationId);
         if (!result.Duplicate)
         {
@@ -179,13 +184,14 @@ public sealed partial class ChatService
         return result.Message;
     }
 
-    private IReadOnlyList<OutboxEntry> Outbox(ChatMessage message, DateTimeOffset now)
+    /// <param name="recipient">The contact's address when the message replies to a contact; else null.</param>
+    private IReadOnlyList<OutboxEntry> Outbox(ChatMessage message, DateTimeOffset now, string? recipient)
     {
         var entries = new List<OutboxEntry>(message.Channels.Count + 1);
         foreach (var channel in message.Channels)
         {
             var job = new DeliveryJob(Guid.CreateVersion7(), channel, message.ConversationId, message.Id, message.Seq, message.SenderId,
-                message.Text, message.Attachments, message.CreatedAt);
+                message.Text, message.Attachments, message.CreatedAt, recipient);
             entries.Add(OutboxEntry.ToQueue(DeliveryJob.QueueFor(channel), new OutgoingMessage(JsonSerializer.SerializeToUtf8Bytes(job, Json))
             {
                 Encoding = BodyEncoding.Utf8,

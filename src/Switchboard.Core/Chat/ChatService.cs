@@ -112,7 +112,8 @@ public sealed partial class ChatService(
     }
 
     /// <summary>
-    /// The conversation for a management call: members of it, or a server admin for a room or group. A private
+    /// The conversation for a management call: members of it, or a server admin for a room, group or contact
+    /// conversation (so an admin can add inbox users to a contact's conversation). A private
     /// conversation stays invisible to everyone else.
     /// </summary>
     private async Task<(Conversation Conversation, ConversationMember? Member)> ManageableAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -120,7 +121,7 @@ public sealed partial class ChatService(
         Demand(caller);
         var conversation = await store.GetConversationAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ConversationNotFound(id);
         var member = await store.GetMemberAsync(id, caller.Id, cancellationToken).ConfigureAwait(false);
-        if (member is null && !(conversation.Kind == ConversationKind.Room || (caller.IsAdmin && conversation.Kind == ConversationKind.Group)))
+        if (member is null && !(conversation.Kind == ConversationKind.Room || (caller.IsAdmin && conversation.Kind is ConversationKind.Group or ConversationKind.Contact)))
         {
             throw ConversationNotFound(id);
         }

@@ -16,7 +16,8 @@ namespace Switchboard.Postgres.Chat;
 internal sealed partial class PostgresChatStore(PostgresDatabase database, PostgresBrokerStore broker) : IChatStore
 {
     private const string ConversationColumns =
-        "c.id, c.kind, c.name, c.topic, c.description, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_change_seq, c.member_count";
+        "c.id, c.kind, c.name, c.topic, c.description, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_change_seq, c.member_count, " +
+        "c.contact_channel, c.contact_address";
 
     private const string MemberColumns = "conversation_id, user_id, role, joined_at, read_seq, delivered_seq";
 
@@ -29,8 +30,9 @@ internal sealed partial class PostgresChatStore(PostgresDatabase database, Postg
         var c = input.Conversation;
         // A concurrent create of the same pair waits here for the other to commit, then inserts nothing.
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO chat_conversations (id, kind, name, topic, description, pair_key, created_by, created_at, updated_at, last_activity, member_count)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9)
+            INSERT INTO chat_conversations (id, kind, name, topic, description, pair_key, created_by, created_at, updated_at, last_activity, member_count,
+                contact_channel, contact_address)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $9, $10, $11)
             ON CONFLICT (pair_key) DO NOTHING
             """, connection, transaction))
         {
@@ -43,6 +45,8 @@ internal sealed partial class PostgresChatStore(PostgresDatabase database, Postg
             insert.Parameters.Add(Text(c.CreatedBy));
             insert.Parameters.Add(Time(c.CreatedAt));
             insert.Parameters.Add(Param(input.Members.Count, NpgsqlDbType.Integer));
+            insert.Parameters.Add(Param(c.Contact?.Channel, NpgsqlDbType.Text));
+            insert.Parameters.Add(Param(c.Contact?.Address, NpgsqlDbType.Text));
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 await using var find = new NpgsqlCommand($"SELECT {ConversationColumns} FROM chat_conversations c WHERE c.pair_key = $1", connection, transaction);
@@ -230,10 +234,10 @@ internal sealed partial class PostgresChatStore(PostgresDatabase database, Postg
         var rows = new List<MemberConversation>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var last = reader.IsDBNull(14) ? null : MapMessage(reader, 14);
+            var last = reader.IsDBNull(16) ? null : MapMessage(reader, 16);
             rows.Add(new MemberConversation(
-                new ConversationSummary(MapConversation(reader), ChatNames.ParseRole(reader.GetString(11)), last, reader.GetInt64(13)),
-                reader.GetFieldValue<DateTimeOffset>(12)));
+                new ConversationSummary(MapConversation(reader), ChatNames.ParseRole(reader.GetString(13)), last, reader.GetInt64(15)),
+                reader.GetFieldValue<DateTimeOffset>(14)));
         }
         return rows;
     }
@@ -327,7 +331,8 @@ internal sealed partial class PostgresChatStore(PostgresDatabase database, Postg
         reader.GetFieldValue<DateTimeOffset>(7),
         reader.GetInt64(8),
         reader.GetInt64(9),
-        reader.GetInt32(10));
+        reader.GetInt32(10),
+        reader.IsDBNull(11) ? null : new ChannelContact(reader.GetString(11), reader.GetString(12)));
 
     private static ConversationMember MapMember(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),

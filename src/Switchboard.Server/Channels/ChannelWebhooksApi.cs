@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Channels;
+using Switchboard.Chat;
 using Switchboard.Errors;
 
 namespace Switchboard.Server.Channels;
@@ -12,7 +13,8 @@ namespace Switchboard.Server.Channels;
 /// Provider webhooks, anonymous but authenticated by the provider's own scheme: Meta's <c>X-Hub-Signature-256</c>
 /// (HMAC-SHA256 of the raw body with the app secret) and verification handshake, Telegram's secret-token header.
 /// A request that fails the check is refused with 401 before anything is read into the store. Status reports move
-/// deliveries forward only, so repeats and out-of-order reports are harmless.
+/// deliveries forward only, so repeats and out-of-order reports are harmless. Contacts' messages land in their
+/// conversations (<see cref="ChatService.ReceiveFromContactAsync"/>).
 /// </summary>
 internal static class ChannelWebhooksApi
 {
@@ -39,7 +41,7 @@ internal static class ChannelWebhooksApi
     }
 
     private static async Task<Ok<WebhookReceipt>> ReceiveAsync(string name, HttpContext context, ChannelRegistry registry, IDeliveryStore store,
-        DeliveryProcessor processor, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        DeliveryProcessor processor, ChatService chat, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var instance = registry.Get(name);
         var body = await ReadBodyAsync(context.Request, ct);
@@ -92,11 +94,26 @@ internal static class ChannelWebhooksApi
                     await processor.PushStatusAsync(change, ct);
                 }
             }
-            return TypedResults.Ok(new WebhookReceipt(reports.Count, applied));
+            // Contacts' messages: each lands in the contact's conversation before the provider gets its 200, so a
+            // failure makes the provider redeliver, and the provider's message id keeps a redelivery from doubling it.
+            var inbound = instance.Type switch
+            {
+                ChannelTypes.WhatsApp => InboundMessages.WhatsApp(name, document.RootElement),
+                ChannelTypes.Instagram => InboundMessages.Instagram(name, document.RootElement),
+                _ => InboundMessages.Telegram(name, document.RootElement),
+            };
+            var stored = 0;
+            foreach (var message in inbound)
+            {
+                var result = await chat.ReceiveFromContactAsync(message, instance.Inbox, ct);
+                stored += result.Duplicate ? 0 : 1;
+            }
+            return TypedResults.Ok(new WebhookReceipt(reports.Count, applied, inbound.Count, stored));
         }
     }
 
-    internal sealed record WebhookReceipt(int Reports, int Applied);
+    /// <summary>What the webhook did: status reports read and applied, contacts' messages read and newly stored.</summary>
+    internal sealed record WebhookReceipt(int Reports, int Applied, int Messages, int Stored);
 
     private sealed record StatusReport(string ProviderId, string Status, string? ErrorCode, string? ErrorMessage, DateTimeOffset? At);
 
@@ -144,15 +161,9 @@ internal static class ChannelWebhooksApi
         return reports;
     }
 
-    private static IEnumerable<JsonElement> Each(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
-            ? array.EnumerateArray()
-            : [];
+    private static IEnumerable<JsonElement> Each(JsonElement element, string property) => InboundMessages.Each(element, property);
 
-    private static string? Text(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value)
-            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
-            : null;
+    private static string? Text(JsonElement element, string property) => InboundMessages.Text(element, property);
 
     /// <summary><c>sha256=</c> + lower-case hex HMAC-SHA256 of the raw body, compared in constant time.</summary>
     internal static bool ValidMetaSignature(string header, byte[] body, string appSecret)

@@ -7,7 +7,7 @@ public sealed class ConversationView
 {
     public Guid Id { get; init; }
 
-    /// <summary><c>private</c>, <c>group</c> or <c>room</c>.</summary>
+    /// <summary><c>private</c>, <c>group</c>, <c>room</c> or <c>contact</c>.</summary>
     public string Kind { get; init; } = "";
 
     public string? Name { get; init; }
@@ -30,6 +30,9 @@ public sealed class ConversationView
 
     public int MemberCount { get; init; }
 
+    /// <summary>For a <c>contact</c> conversation: the channel instance the contact wrote through and their address there.</summary>
+    public ContactView? Contact { get; init; }
+
     internal static ConversationView From(Conversation conversation) => new()
     {
         Id = conversation.Id,
@@ -43,5 +46,6 @@ public sealed class ConversationView
         LastSeq = conversation.LastSeq,
         LastChangeSeq = conversation.LastChangeSeq,
         MemberCount = conversation.MemberCount,
+        Contact = conversation.Contact is { } contact ? new ContactView { Channel = contact.Channel, Address = contact.Address } : null,
     };
 }

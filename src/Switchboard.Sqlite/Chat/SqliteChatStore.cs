@@ -15,7 +15,8 @@ namespace Switchboard.Sqlite.Chat;
 internal sealed partial class SqliteChatStore(SqliteDatabase database, SqliteBrokerStore broker) : IChatStore
 {
     private const string ConversationColumns =
-        "c.id, c.kind, c.name, c.topic, c.description, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_change_seq, c.member_count";
+        "c.id, c.kind, c.name, c.topic, c.description, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_change_seq, c.member_count, " +
+        "c.contact_channel, c.contact_address";
 
     private const string MemberColumns = "conversation_id, user_id, role, joined_at, read_seq, delivered_seq";
 
@@ -30,8 +31,9 @@ internal sealed partial class SqliteChatStore(SqliteDatabase database, SqliteBro
             }
             var c = input.Conversation;
             var insert = ctx.Command("""
-                INSERT INTO chat_conversations (id, kind, name, topic, description, pair_key, created_by, created_at, updated_at, last_activity, member_count)
-                VALUES ($id, $kind, $name, $topic, $description, $pair, $by, $at, $at, $at, $count)
+                INSERT INTO chat_conversations (id, kind, name, topic, description, pair_key, created_by, created_at, updated_at, last_activity, member_count,
+                    contact_channel, contact_address)
+                VALUES ($id, $kind, $name, $topic, $description, $pair, $by, $at, $at, $at, $count, $contactChannel, $contactAddress)
                 """);
             insert.Parameters.AddWithValue("$id", Id(c.Id));
             insert.Parameters.AddWithValue("$kind", ChatNames.Kind(c.Kind));
@@ -42,6 +44,8 @@ internal sealed partial class SqliteChatStore(SqliteDatabase database, SqliteBro
             insert.Parameters.AddWithValue("$by", c.CreatedBy);
             insert.Parameters.AddWithValue("$at", Ms(c.CreatedAt));
             insert.Parameters.AddWithValue("$count", input.Members.Count);
+            insert.Parameters.AddWithValue("$contactChannel", (object?)c.Contact?.Channel ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$contactAddress", (object?)c.Contact?.Address ?? DBNull.Value);
             insert.ExecuteNonQuery();
             var order = 0;
             foreach (var member in input.Members)
@@ -207,7 +211,7 @@ internal sealed partial class SqliteChatStore(SqliteDatabase database, SqliteBro
             {
                 while (reader.Read())
                 {
-                    rows.Add((MapConversation(reader), ChatNames.ParseRole(reader.GetString(11)), Time(reader.GetInt64(12)), reader.GetInt64(13)));
+                    rows.Add((MapConversation(reader), ChatNames.ParseRole(reader.GetString(13)), Time(reader.GetInt64(14)), reader.GetInt64(15)));
                 }
             }
             using var last = connection.CreateCommand();
@@ -320,7 +324,8 @@ internal sealed partial class SqliteChatStore(SqliteDatabase database, SqliteBro
         Time(reader.GetInt64(7)),
         reader.GetInt64(8),
         reader.GetInt64(9),
-        reader.GetInt32(10));
+        reader.GetInt32(10),
+        reader.IsDBNull(11) ? null : new ChannelContact(reader.GetString(11), reader.GetString(12)));
 
     private static ConversationMember MapMember(SqliteDataReader reader) => new(
         Guid.Parse(reader.GetString(0)),

@@ -1,0 +1,4 @@
+-- Contact conversations: an outside person writing through a channel instance. Their (channel, address) is the
+-- conversation's unique pair_key, so a contact has one conversation; these columns say where replies go.
+ALTER TABLE chat_conversations ADD COLUMN contact_channel text;
+ALTER TABLE chat_conversations ADD COLUMN contact_address text;
