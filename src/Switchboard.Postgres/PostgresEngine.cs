@@ -21,6 +21,7 @@ public static class PostgresEngine
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.PostgresIdentityStore>();
         services.AddSingleton<Switchboard.Files.IFileStore, Files.PostgresFileStore>();
         services.AddSingleton<global::Switchboard.Channels.IDeliveryStore, Channels.PostgresDeliveryStore>();
+        services.AddSingleton<global::Switchboard.Channels.IChannelAddressStore, Channels.PostgresChannelAddressStore>();
         services.AddPostgresBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.PostgresChatStore>();
         return services;

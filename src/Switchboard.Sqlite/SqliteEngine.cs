@@ -24,6 +24,7 @@ public static class SqliteEngine
         services.AddSingleton<global::Switchboard.Identity.IIdentityStore, Identity.SqliteIdentityStore>();
         services.AddSingleton<Switchboard.Files.IFileStore, Files.SqliteFileStore>();
         services.AddSingleton<global::Switchboard.Channels.IDeliveryStore, Channels.SqliteDeliveryStore>();
+        services.AddSingleton<global::Switchboard.Channels.IChannelAddressStore, Channels.SqliteChannelAddressStore>();
         services.AddHostedService<SqliteStartup>();
         services.AddSqliteBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.SqliteChatStore>();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -15,6 +17,8 @@ namespace Switchboard.Channels;
 /// </summary>
 public sealed class DeliveryProcessor(
     IDeliveryStore store,
+    IChannelAddressStore addressStore,
+    IChatStore chatStore,
     BrokerService broker,
     ChannelRegistry registry,
     ChannelResilience resilience,
@@ -32,14 +36,21 @@ public sealed class DeliveryProcessor(
         var ticket = DeliveryTicket.From(message);
         if (ticket is null)
         {
-            // A chat message's job: one delivery, to the contact it replies to or the address the instance is configured with.
+            // A chat message's job: one delivery per recipient, created again identically if the job is redelivered.
             var job = JsonSerializer.Deserialize<DeliveryJob>(message.Body.Span, DeliveryTicket.Json)!;
-            var now = time.GetUtcNow();
-            var addresses = job.Recipient is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["*"] = job.Recipient };
-            await store.CreateDeliveriesAsync([new Delivery(job.Id, null, job.ConversationId, job.MessageId, job.SenderId, [job.Channel], 0,
-                addresses, null, job.Text, "info", message.Priority, DeliveryStatus.Queued, null, null, null, now, now)],
-                cancellationToken).ConfigureAwait(false);
-            ticket = new DeliveryTicket(job.Id, 0);
+            var deliveries = await ChatDeliveriesAsync(job, message.Priority, cancellationToken).ConfigureAwait(false);
+            await store.CreateDeliveriesAsync(deliveries, cancellationToken).ConfigureAwait(false);
+            if (deliveries.Count > 1)
+            {
+                // Each recipient's delivery goes its own way (retries, fallback, dead letter) as a ticket of its own;
+                // the keys deduplicate the tickets of a redelivered job.
+                foreach (var each in deliveries)
+                {
+                    await EnqueueAsync(each, 0, FirstKey(each), cancellationToken).ConfigureAwait(false);
+                }
+                return;
+            }
+            ticket = new DeliveryTicket(deliveries[0].Id, 0);
         }
         var delivery = await store.GetDeliveryAsync(ticket.DeliveryId, cancellationToken).ConfigureAwait(false);
         if (delivery is null || DeliveryStatus.Rank(delivery.Status) >= DeliveryStatus.Rank(DeliveryStatus.Sent))
@@ -56,6 +67,46 @@ public sealed class DeliveryProcessor(
             return;
         }
         await DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The deliveries of a chat message's job: to the contact it replies to; else to every other member of the
+    /// conversation with an address for the channel (by instance name, then type, then <c>*</c>); else one to the
+    /// instance's <c>DefaultRecipient</c>, which records <c>no_address</c> when there is none, so the sender learns why.
+    /// </summary>
+    private async Task<IReadOnlyList<Delivery>> ChatDeliveriesAsync(DeliveryJob job, int priority, CancellationToken cancellationToken)
+    {
+        Delivery To(Guid id, IReadOnlyDictionary<string, string> addresses) => new(id, null, job.ConversationId, job.MessageId, job.SenderId,
+            [job.Channel], 0, addresses, null, job.Text, "info", priority, DeliveryStatus.Queued, null, null, null, job.CreatedAt, job.CreatedAt);
+
+        if (job.Recipient is not null)
+        {
+            return [To(job.Id, new Dictionary<string, string> { ["*"] = job.Recipient })];
+        }
+        var type = registry.TryGet(job.Channel, out var options) ? options.Type ?? "" : "";
+        var others = (await chatStore.ListMembersAsync(job.ConversationId, cancellationToken).ConfigureAwait(false))
+            .Select(m => m.UserId).Where(u => !string.Equals(u, job.SenderId, StringComparison.Ordinal)).ToArray();
+        var known = others.Length == 0 ? new Dictionary<string, IReadOnlyDictionary<string, string>>()
+            : await addressStore.ListAsync(others, cancellationToken).ConfigureAwait(false);
+        var deliveries = new List<Delivery>();
+        foreach (var user in others)
+        {
+            if (known.TryGetValue(user, out var addresses) && AddressFor(addresses, job.Channel, type) is { } address)
+            {
+                deliveries.Add(To(RecipientDeliveryId(job.Id, user), new Dictionary<string, string> { ["*"] = address }));
+            }
+        }
+        return deliveries.Count > 0 ? deliveries : [To(job.Id, new Dictionary<string, string>())];
+    }
+
+    /// <summary>A name-based UUID (version 8) of the job and the recipient: the same on every redelivery of the job.</summary>
+    private static Guid RecipientDeliveryId(Guid jobId, string userId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{jobId:N}\n{userId}"), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
     }
 
     /// <summary>Publishes the job for <paramref name="hop"/> of the delivery's route.</summary>

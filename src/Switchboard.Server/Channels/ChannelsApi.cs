@@ -27,6 +27,7 @@ internal static class ChannelsApi
         deliveries.MapGet("/{id:guid}", GetDeliveryAsync).WithName("GetDelivery").WithSummary("A delivery with every attempt.");
 
         routes.MapChannelWebhooks();
+        routes.MapChannelAddresses();
         return routes;
     }
 

@@ -27,6 +27,7 @@ internal static class ChannelsRegistration
         services.AddSingleton<IChannelConnector, WebhookConnector>();
         services.AddSingleton<IChannelConnector, EmailConnector>();
         services.AddSingleton<DeliveryProcessor>();
+        services.AddSingleton<ChannelAddressService>();
         services.AddSingleton<DeliveryDeadLetters>();
         services.AddSingleton<ChannelStatsQuery>();
         services.AddSingleton<DeliveryWorker>();
