@@ -52,9 +52,14 @@ internal static class PlatformRegistration
                 {
                     policy.WithOrigins(origins);
                 }
-                policy.WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-                    .WithHeaders("Authorization", "Content-Type", OpenApiDocumentation.ApiKeyHeader, "Idempotency-Key", "If-Match", "traceparent")
-                    .WithExposedHeaders(SecurityHeaders.TraceIdHeader, "Retry-After", "Location", "ETag")
+                // The tus headers let browser upload clients (tus-js-client) create, resume and finish uploads cross-origin.
+                policy.WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+                    .WithHeaders("Authorization", "Content-Type", OpenApiDocumentation.ApiKeyHeader, "Idempotency-Key", "If-Match", "If-None-Match", "Range",
+                        "traceparent", "Tus-Resumable", "Upload-Length", "Upload-Offset", "Upload-Metadata", "Upload-Checksum", "Upload-Defer-Length",
+                        "X-HTTP-Method-Override", "X-Requested-With")
+                    .WithExposedHeaders(SecurityHeaders.TraceIdHeader, "Retry-After", "Location", "ETag", "Content-Range", "Content-Disposition",
+                        "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm", "Upload-Offset", "Upload-Length",
+                        "Upload-Expires", "Upload-Metadata")
                     .SetPreflightMaxAge(TimeSpan.FromHours(1));
             }));
         }

@@ -99,6 +99,31 @@ public sealed class SecurityHeadersTests
         Assert.Contains("POST", Header(preflight, "Access-Control-Allow-Methods"));
     }
 
+    [Fact]
+    public async Task A_browser_tus_client_on_a_configured_origin_may_send_and_read_the_tus_headers()
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Http:Cors:Origins:0"] = "https://console.example.com",
+        });
+        using var client = server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Options, "v1/files/0190a0a0-0000-7000-8000-000000000000");
+        request.Headers.Add("Origin", "https://console.example.com");
+        request.Headers.Add("Access-Control-Request-Method", "PATCH");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,tus-resumable,upload-offset,upload-checksum,content-type");
+        using var preflight = await client.SendAsync(request);
+        using var head = new HttpRequestMessage(HttpMethod.Get, "healthz");
+        head.Headers.Add("Origin", "https://console.example.com");
+        using var actual = await client.SendAsync(head);
+
+        Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
+        Assert.Contains("PATCH", Header(preflight, "Access-Control-Allow-Methods"));
+        var allowed = Header(preflight, "Access-Control-Allow-Headers").ToLowerInvariant();
+        Assert.All(new[] { "tus-resumable", "upload-offset", "upload-checksum" }, h => Assert.Contains(h, allowed));
+        var exposed = Header(actual, "Access-Control-Expose-Headers").ToLowerInvariant();
+        Assert.All(new[] { "upload-offset", "location", "tus-resumable", "upload-expires" }, h => Assert.Contains(h, exposed));
+    }
+
     private static async Task<HttpResponseMessage> SendWithOriginAsync(HttpClient client, HttpMethod method, string origin, string? preflightMethod = null)
     {
         using var request = new HttpRequestMessage(method, "healthz");
