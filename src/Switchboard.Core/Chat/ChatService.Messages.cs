@@ -59,11 +59,9 @@ public sealed partial class ChatService
             .ConfigureAwait(false) ?? throw ConversationNotFound(conversationId);
         if (!result.Duplicate)
         {
-            var audience = await AudienceAsync(conversationId, cancellationToken).ConfigureAwait(false);
-            if (audience is not null)
-            {
-                await LiveAsync("MessageReceived", e => e.MessageReceivedAsync(audience, result.Message, CancellationToken.None)).ConfigureAwait(false);
-            }
+            // The conversation read above still says who hears it: members change through their own calls.
+            var audience = await AudienceOfAsync(conversation, cancellationToken).ConfigureAwait(false);
+            await LiveAsync("MessageReceived", e => e.MessageReceivedAsync(audience, result.Message, CancellationToken.None)).ConfigureAwait(false);
         }
         return result;
     }
