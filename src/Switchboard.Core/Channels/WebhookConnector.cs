@@ -34,7 +34,6 @@ internal sealed class WebhookConnector(ChannelHttp http, TimeProvider time) : IC
             text = message.Text,
             severity = message.Severity,
             attachments = message.Files.Select(a => new { url = a.Url, mimeType = a.MimeType, fileName = a.FileName, caption = a.Caption, kind = a.Kind }),
-            template = message.Template,
             timestamp = now,
         }, Json);
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
