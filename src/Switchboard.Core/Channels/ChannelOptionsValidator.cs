@@ -96,6 +96,11 @@ public sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
                 {
                     errors.Add($"{key}:Smtp:Security: '{instance.Smtp.Security}' must be none, starttls, tls or auto.");
                 }
+                if (instance.Smtp.CertificateThumbprint is { } thumbprint
+                    && !(EmailConnector.NormalizeThumbprint(thumbprint) is { Length: 64 } hex && hex.All(char.IsAsciiHexDigit)))
+                {
+                    errors.Add($"{key}:Smtp:CertificateThumbprint: give the certificate's SHA-256 as 64 hex digits (colons and spaces allowed).");
+                }
                 if (instance.Smtp.From is { } from && !MimeKit.MailboxAddress.TryParse(from, out _))
                 {
                     errors.Add($"{key}:Smtp:From: '{from}' is not an e-mail address.");

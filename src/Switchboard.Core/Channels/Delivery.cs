@@ -6,6 +6,8 @@ namespace Switchboard.Channels;
 /// </summary>
 /// <param name="Addresses">The recipient's address per instance name or channel type (<c>*</c> for any); empty for
 /// channels that post to a configured URL.</param>
+/// <param name="Attachments">Files sent with the text, by URL; null for none.</param>
+/// <param name="Template">The provider template to send where the channel supports one; null to send the text.</param>
 public sealed record Delivery(
     Guid Id,
     Guid? NotificationId,
@@ -24,7 +26,9 @@ public sealed record Delivery(
     string? ErrorCode,
     string? ErrorMessage,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ChannelAttachment>? Attachments = null,
+    ChannelTemplate? Template = null)
 {
     public string Channel => Route[Hop];
 }

@@ -124,7 +124,7 @@ public sealed class DeliveryProcessor(
         var attempts = new List<DeliveryAttempt>();
         var addresses = message.Recipient is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["*"] = message.Recipient };
         var result = await AttemptAsync(message.DeliveryId, message.NotificationId, instance, addresses, message.Title, message.Text, message.Severity,
-            attempts, cancellationToken).ConfigureAwait(false);
+            message.Attachments, message.Template, attempts, cancellationToken).ConfigureAwait(false);
         return (result.ProviderId, attempts);
     }
 
@@ -133,7 +133,7 @@ public sealed class DeliveryProcessor(
         var attempts = new List<DeliveryAttempt>();
         var hop = delivery.Hop;
         var result = await AttemptAsync(delivery.Id, delivery.NotificationId, delivery.Route[hop], delivery.Addresses, delivery.Title, delivery.Text,
-            delivery.Severity, attempts, cancellationToken).ConfigureAwait(false);
+            delivery.Severity, delivery.Attachments, delivery.Template, attempts, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         if (result.Sent)
         {
@@ -170,8 +170,8 @@ public sealed class DeliveryProcessor(
     }
 
     private async Task<(bool Sent, string? ProviderId)> AttemptAsync(Guid deliveryId, Guid? notificationId, string instance,
-        IReadOnlyDictionary<string, string> addresses, string? title, string text, string severity, List<DeliveryAttempt> attempts,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> addresses, string? title, string text, string severity, IReadOnlyList<ChannelAttachment>? attachments,
+        ChannelTemplate? template, List<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (!registry.TryGet(instance, out var options) || !registry.IsEnabled(instance))
@@ -193,7 +193,9 @@ public sealed class DeliveryProcessor(
                 $"The recipient has no address for '{instance}' ({options.Type}) and the instance has no DefaultRecipient."));
             return (false, null);
         }
-        var message = new ChannelMessage(deliveryId, notificationId, instance, recipient, title, text, severity);
+        // A template goes only where the type supports templates; elsewhere the text is sent.
+        var message = new ChannelMessage(deliveryId, notificationId, instance, recipient, title, text, severity, attachments,
+            ChannelCapabilities.For(options.Type).Templates ? template : null);
         try
         {
             var providerId = await resilience.PipelineFor(instance).ExecuteAsync(async ct =>

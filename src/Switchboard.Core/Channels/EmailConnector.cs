@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -7,8 +11,10 @@ using MimeKit;
 namespace Switchboard.Channels;
 
 /// <summary>
-/// E-mail over SMTP with MailKit: a text and an HTML part, STARTTLS or implicit TLS. The connection goes through
-/// <see cref="OutboundAddressGuard"/>; the Message-Id is derived from the delivery id, so a retried send is recognisable.
+/// E-mail over SMTP with MailKit: a text and an HTML part (attachments as links in both), STARTTLS or implicit TLS. The
+/// connection goes through <see cref="OutboundAddressGuard"/>; the Message-Id is derived from the delivery id, so a
+/// retried send is recognisable. The server's certificate is validated as usual unless the instance pins its thumbprint
+/// or accepts any certificate (<see cref="SmtpOptions"/>).
 /// </summary>
 internal sealed class EmailConnector(OutboundAddressGuard guard) : IChannelConnector
 {
@@ -35,11 +41,12 @@ internal sealed class EmailConnector(OutboundAddressGuard guard) : IChannelConne
             <html><body>
             {(string.IsNullOrEmpty(message.Title) ? "" : $"<h2>{WebUtility.HtmlEncode(message.Title)}</h2>")}
             <p>{WebUtility.HtmlEncode(message.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p>
+            {HtmlLinks(message.Files)}
             </body></html>
             """;
-        mail.Body = new BodyBuilder { TextBody = message.Text, HtmlBody = html }.ToMessageBody();
+        mail.Body = new BodyBuilder { TextBody = message.Text + TextLinks(message.Files), HtmlBody = html }.ToMessageBody();
 
-        using var client = new SmtpClient();
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, certificate, _, errors) => Trust(smtp, certificate, errors) };
         try
         {
             var socket = await guard.ConnectAsync(smtp.Host!, smtp.Port, cancellationToken).ConfigureAwait(false);
@@ -61,8 +68,14 @@ internal sealed class EmailConnector(OutboundAddressGuard guard) : IChannelConne
         {
             throw new ProviderException("smtp_auth_failed", $"SMTP authentication failed: {ex.Message}", retryable: false);
         }
+        catch (SslHandshakeException ex)
+        {
+            // A certificate the instance does not trust stays untrusted on retry: fail now and say how to fix it.
+            throw new ProviderException("smtp_tls_failed", $"TLS with the SMTP server {smtp.Host}:{smtp.Port} failed: {ex.Message} "
+                + "Use a certificate the machine trusts, or pin it with Smtp:CertificateThumbprint.", retryable: false);
+        }
         catch (Exception ex) when (ex is ServiceNotConnectedException or ServiceNotAuthenticatedException or SmtpProtocolException
-            or System.Net.Sockets.SocketException or IOException or SslHandshakeException)
+            or System.Net.Sockets.SocketException or IOException)
         {
             throw new ProviderException("smtp_unavailable", $"Could not talk to the SMTP server {smtp.Host}:{smtp.Port}: {ex.Message}", retryable: true);
         }
@@ -76,6 +89,34 @@ internal sealed class EmailConnector(OutboundAddressGuard guard) : IChannelConne
         "auto" => SecureSocketOptions.Auto,
         _ => SecureSocketOptions.StartTls,
     };
+
+    /// <summary>A pinned thumbprint decides alone; otherwise the usual validation, unless the instance accepts any certificate.</summary>
+    internal static bool Trust(SmtpOptions smtp, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (!string.IsNullOrWhiteSpace(smtp.CertificateThumbprint))
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+            var expected = NormalizeThumbprint(smtp.CertificateThumbprint);
+            var actual = Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
+            return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(actual));
+        }
+        return errors == SslPolicyErrors.None || smtp.AcceptInvalidCertificate;
+    }
+
+    internal static string NormalizeThumbprint(string value) =>
+        new([.. value.Where(c => !char.IsWhiteSpace(c) && c != ':').Select(char.ToUpperInvariant)]);
+
+    private static string TextLinks(IReadOnlyList<ChannelAttachment> files) => files.Count == 0 ? ""
+        : "\n\nAttachments:\n" + string.Join("\n", files.Select(f =>
+            $"- {f.DisplayName}: {f.Url}{(string.IsNullOrEmpty(f.Caption) ? "" : $" ({f.Caption})")}"));
+
+    private static string HtmlLinks(IReadOnlyList<ChannelAttachment> files) => files.Count == 0 ? ""
+        : "<ul>" + string.Concat(files.Select(f =>
+            $"<li><a href=\"{WebUtility.HtmlEncode(f.Url)}\">{WebUtility.HtmlEncode(f.DisplayName)}</a>"
+            + $"{(string.IsNullOrEmpty(f.Caption) ? "" : " — " + WebUtility.HtmlEncode(f.Caption))}</li>")) + "</ul>";
 
     private static string FirstLine(string text)
     {

@@ -77,5 +77,5 @@ public sealed class OutboundAddressGuard(IOptionsMonitor<ChannelOptions> options
         IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("ff00::/8"),
     ];
 
-    private static bool IsInternal(IPAddress address) => Internal.Any(n => n.BaseAddress.AddressFamily == address.AddressFamily && n.Contains(address));
+    internal static bool IsInternal(IPAddress address) => Internal.Any(n => n.BaseAddress.AddressFamily == address.AddressFamily && n.Contains(address));
 }

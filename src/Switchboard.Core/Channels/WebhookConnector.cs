@@ -33,6 +33,7 @@ internal sealed class WebhookConnector(ChannelHttp http, TimeProvider time) : IC
             title = message.Title,
             text = message.Text,
             severity = message.Severity,
+            attachments = message.Files.Select(a => new { url = a.Url, mimeType = a.MimeType, fileName = a.FileName, caption = a.Caption, kind = a.Kind }),
             timestamp = now,
         }, Json);
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

@@ -1,8 +1,11 @@
+using Switchboard.Channels;
+
 namespace Switchboard.Notifications;
 
 /// <summary>
 /// A notification to send. <see cref="Channels"/> names instances, routes or <c>all</c>; <see cref="Route"/> names one
-/// route. Each recipient maps an instance name or channel type (or <c>*</c>) to the address there.
+/// route. Each recipient maps an instance name or channel type (or <c>*</c>) to the address there. <see cref="Attachments"/>
+/// go by URL with the text; <see cref="Template"/> replaces the text on channels that support templates (WhatsApp).
 /// </summary>
 public sealed record NotificationRequest(
     string? Title,
@@ -13,4 +16,6 @@ public sealed record NotificationRequest(
     string? Route,
     IReadOnlyList<IReadOnlyDictionary<string, string>>? Recipients,
     string? DedupKey,
-    int? CooldownSeconds);
+    int? CooldownSeconds,
+    IReadOnlyList<ChannelAttachment>? Attachments = null,
+    ChannelTemplate? Template = null);

@@ -23,6 +23,9 @@ public sealed class NotificationService(
     public const int MaxBatch = 1000;
     public const int MaxRecipients = 1000;
     public const int DefaultCooldownSeconds = 300;
+    public const int MaxAttachments = 10;
+    public const int MaxUrlLength = 2048;
+    public const int MaxTemplateParameters = 100;
 
     public static IReadOnlyList<string> Severities { get; } = ["info", "warning", "critical"];
 
@@ -102,6 +105,55 @@ public sealed class NotificationService(
             : $"Not sent yet; the last attempt through {last.Channel} ended {last.Outcome} ({last.ErrorCode}).";
     }
 
+    /// <summary>
+    /// Attachments are fetched by the providers, so each must be an absolute http(s) URL on a public host; a template
+    /// needs a name, a language code and at most <see cref="MaxTemplateParameters"/> body parameters.
+    /// </summary>
+    private static void ValidateContent(Validation validation, NotificationRequest request, string prefix)
+    {
+        var attachments = request.Attachments ?? [];
+        validation.Require(attachments.Count <= MaxAttachments, prefix + "attachments", $"Attach at most {MaxAttachments} files.");
+        for (var i = 0; i < Math.Min(attachments.Count, MaxAttachments); i++)
+        {
+            var field = $"{prefix}attachments[{i}]";
+            var a = attachments[i];
+            if (a is null)
+            {
+                validation.Add(field, $"{field} must be an object with a url.");
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(a.Url) || a.Url.Length > MaxUrlLength)
+            {
+                validation.Add(field + ".url", $"{field}.url is required, at most {MaxUrlLength} characters.");
+            }
+            else if (!Uri.TryCreate(a.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+            {
+                validation.Add(field + ".url", $"{field}.url must be an absolute http or https URL; the provider fetches the file from it.");
+            }
+            else if (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && OutboundAddressGuard.IsInternal(ip)))
+            {
+                validation.Add(field + ".url", $"{field}.url points at a loopback or private address; the provider fetches the file, so give a public URL.");
+            }
+            validation
+                .Require(a.MimeType is null || (a.MimeType.Length <= 255 && a.MimeType.Split('/') is [{ Length: > 0 }, { Length: > 0 }]),
+                    field + ".mimeType", $"{field}.mimeType must be a MIME type such as image/png, at most 255 characters.")
+                .Require(a.FileName is null || a.FileName.Length is >= 1 and <= 255, field + ".fileName", $"{field}.fileName must be 1–255 characters.")
+                .Require(a.Caption is null || a.Caption.Length <= 1024, field + ".caption", $"{field}.caption must be at most 1024 characters.");
+        }
+        if (request.Template is { } template)
+        {
+            var field = prefix + "template";
+            validation
+                .Require(!string.IsNullOrWhiteSpace(template.Name) && template.Name.Length <= 512, field + ".name", "template.name is required, at most 512 characters.")
+                .Require(!string.IsNullOrWhiteSpace(template.Language) && template.Language.Length <= 20, field + ".language",
+                    "template.language is required: a language code such as en or en_US.")
+                .Require((template.Parameters?.Count ?? 0) <= MaxTemplateParameters, field + ".parameters",
+                    $"template.parameters takes at most {MaxTemplateParameters} values.")
+                .Require(template.Parameters?.All(p => p is not null && p.Length <= 1024) ?? true, field + ".parameters",
+                    "template.parameters must be strings of at most 1024 characters.");
+        }
+    }
+
     private (NotificationRecord Notification, Delivery[] Deliveries, TimeSpan Cooldown) Prepare(Caller caller, NotificationRequest request, string prefix)
     {
         var severity = request.Severity ?? "info";
@@ -115,6 +167,7 @@ public sealed class NotificationService(
             .Require((request.Recipients?.Count ?? 0) <= MaxRecipients, prefix + "recipients", $"Send to at most {MaxRecipients} recipients per notification.")
             .Require(request.DedupKey is null || request.DedupKey.Length is >= 1 and <= 200, prefix + "dedupKey", "dedupKey must be 1–200 characters.")
             .Require(request.CooldownSeconds is null or >= 0 and <= 7 * 24 * 3600, prefix + "cooldownSeconds", "cooldownSeconds must be 0–604800.");
+        ValidateContent(validation, request, prefix);
         validation.ThrowIfInvalid();
 
         var names = (request.Channels ?? []).Concat(request.Route is null ? [] : [request.Route]).Distinct(StringComparer.Ordinal);
@@ -126,6 +179,8 @@ public sealed class NotificationService(
         IReadOnlyList<IReadOnlyDictionary<string, string>> recipients = request.Recipients is { Count: > 0 } given
             ? given
             : [new Dictionary<string, string>()];
+        IReadOnlyList<ChannelAttachment>? attachments = request.Attachments is { Count: > 0 } files ? files : null;
+        var template = request.Template is { } asked ? asked with { Parameters = asked.Parameters ?? [] } : null;
         var deliveries = new List<Delivery>();
         foreach (var chain in chains)
         {
@@ -143,7 +198,7 @@ public sealed class NotificationService(
             {
                 deliveries.Add(new Delivery(Guid.CreateVersion7(now), notification.Id, null, null, null, chain, first,
                     new Dictionary<string, string>(recipient, StringComparer.Ordinal), notification.Title, notification.Content, severity, priority,
-                    DeliveryStatus.Accepted, null, null, null, now, now));
+                    DeliveryStatus.Accepted, null, null, null, now, now, attachments, template));
             }
         }
         var cooldown = TimeSpan.FromSeconds(request.CooldownSeconds ?? DefaultCooldownSeconds);

@@ -13,7 +13,7 @@ internal sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelive
 {
     private const string Columns = """
         id, notification_id, conversation_id, message_id, sender_id, route, hop, addresses, title, text, severity, priority,
-        status, provider_id, error_code, error_message, created_at, updated_at
+        status, provider_id, error_code, error_message, created_at, updated_at, attachments, template
         """;
 
     // A forward move, or failed before anything was delivered (ranks: sent 2, failed 9). @rank is the new status's rank.
@@ -254,7 +254,7 @@ internal sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelive
             var insert = new NpgsqlBatchCommand($"""
                 INSERT INTO channel_deliveries ({Columns}, channel, status_rank)
                 VALUES (@id, @notification, @conversation, @message, @sender, @route, @hop, @addresses, @title, @text, @severity, @priority,
-                        @status, @provider, @code, @error, @created, @updated, @channel, @rank)
+                        @status, @provider, @code, @error, @created, @updated, @attachments, @template, @channel, @rank)
                 ON CONFLICT (id) DO NOTHING
                 """);
             var p = insert.Parameters;
@@ -276,6 +276,8 @@ internal sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelive
             p.Add(Nullable("error", d.ErrorMessage, NpgsqlDbType.Text));
             p.AddWithValue("created", d.CreatedAt.ToUniversalTime());
             p.AddWithValue("updated", d.UpdatedAt.ToUniversalTime());
+            p.Add(Nullable("attachments", DeliveryContentJson.Attachments(d.Attachments), NpgsqlDbType.Jsonb));
+            p.Add(Nullable("template", DeliveryContentJson.Template(d.Template), NpgsqlDbType.Jsonb));
             p.AddWithValue("channel", d.Channel);
             p.AddWithValue("rank", DeliveryStatus.Rank(d.Status));
             batch.BatchCommands.Add(insert);
@@ -349,7 +351,9 @@ internal sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelive
                 r.IsDBNull(14) ? null : r.GetString(14),
                 r.IsDBNull(15) ? null : r.GetString(15),
                 r.GetFieldValue<DateTimeOffset>(16),
-                r.GetFieldValue<DateTimeOffset>(17)));
+                r.GetFieldValue<DateTimeOffset>(17),
+                r.IsDBNull(18) ? null : DeliveryContentJson.ReadAttachments(r.GetString(18)),
+                r.IsDBNull(19) ? null : DeliveryContentJson.ReadTemplate(r.GetString(19))));
         }
         return deliveries;
     }

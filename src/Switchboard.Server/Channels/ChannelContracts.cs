@@ -21,7 +21,8 @@ internal static class ChannelContracts
         double RatePerSecond,
         double TimeoutSeconds,
         IReadOnlyDictionary<string, string> Credentials,
-        IReadOnlyList<string> Routes)
+        IReadOnlyList<string> Routes,
+        ChannelCapabilities? Capabilities)
     {
         public static ChannelResponse From(string name, ChannelInstanceOptions o, ChannelRegistry registry, ChannelResilience resilience)
         {
@@ -47,7 +48,8 @@ internal static class ChannelContracts
                 : Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}/{Mask}" : Mask;
             return new ChannelResponse(name, o.Type, registry.IsEnabled(name), resilience.CircuitState(name), o.BaseUrl, webhook, o.PhoneNumberId,
                 email ? o.Smtp.Host : null, email ? o.Smtp.Port : null, email ? o.Smtp.From : null, o.RatePerSecond, o.Timeout.TotalSeconds, credentials,
-                registry.Options.Routes.Where(r => r.Value.Contains(name)).Select(r => r.Key).Order(StringComparer.Ordinal).ToArray());
+                registry.Options.Routes.Where(r => r.Value.Contains(name)).Select(r => r.Key).Order(StringComparer.Ordinal).ToArray(),
+                o.Type is null ? null : ChannelCapabilities.For(o.Type));
         }
     }
 

@@ -22,10 +22,14 @@ internal static class NotificationContracts
         string? Route,
         IReadOnlyList<JsonElement>? Recipients,
         string? DedupKey,
-        int? CooldownSeconds)
+        int? CooldownSeconds,
+        IReadOnlyList<AttachmentBody?>? Attachments = null,
+        TemplateBody? Template = null)
     {
         public NotificationRequest ToRequest(string prefix) => new(Title, Content, Severity, Priority, Channels, Route,
-            Recipients?.Select((r, i) => ToAddresses(r, $"{prefix}recipients[{i}]")).ToArray(), DedupKey, CooldownSeconds);
+            Recipients?.Select((r, i) => ToAddresses(r, $"{prefix}recipients[{i}]")).ToArray(), DedupKey, CooldownSeconds,
+            Attachments?.Select(a => a is null ? null! : new ChannelAttachment(a.Url ?? "", a.MimeType, a.FileName, a.Caption)).ToArray(),
+            Template is null ? null : new ChannelTemplate(Template.Name ?? "", Template.Language ?? "", Template.Parameters ?? []));
 
         private static IReadOnlyDictionary<string, string> ToAddresses(JsonElement recipient, string field)
         {
@@ -53,6 +57,12 @@ internal static class NotificationContracts
         }
     }
 
+    /// <summary>A file by URL: the providers fetch it, so it must be an absolute public http(s) URL.</summary>
+    public sealed record AttachmentBody(string? Url, string? MimeType, string? FileName, string? Caption);
+
+    /// <summary>A provider template (WhatsApp): its name, language code and body parameters in order.</summary>
+    public sealed record TemplateBody(string? Name, string? Language, IReadOnlyList<string>? Parameters);
+
     public sealed record NotificationBatchBody(IReadOnlyList<NotificationRequestBody>? Notifications);
 
     public sealed record NotificationAcceptedResponse(Guid Id, bool Suppressed, Guid? DuplicateOf, IReadOnlyList<ChannelContracts.DeliveryResponse> Deliveries)
@@ -72,14 +82,20 @@ internal static class NotificationContracts
         string? DedupKey,
         DateTimeOffset CreatedAt,
         string? NotSentReason,
-        IReadOnlyList<ChannelContracts.DeliveryResponse> Deliveries)
+        IReadOnlyList<ChannelContracts.DeliveryResponse> Deliveries,
+        IReadOnlyList<AttachmentBody> Attachments,
+        TemplateBody? Template)
     {
         public static NotificationResponse From(NotificationDetails details)
         {
             var n = details.Notification;
             var byDelivery = details.Attempts.ToLookup(a => a.DeliveryId);
+            var content = details.Deliveries.FirstOrDefault();
             return new NotificationResponse(n.Id, n.Title, n.Content, n.Severity, n.Priority, n.DedupKey, n.CreatedAt, details.NotSentReason,
-                details.Deliveries.Select(d => ChannelContracts.DeliveryResponse.From(d, byDelivery[d.Id])).ToArray());
+                details.Deliveries.Select(d => ChannelContracts.DeliveryResponse.From(d, byDelivery[d.Id])).ToArray(),
+                // Every delivery of a notification carries the same content.
+                content?.Attachments?.Select(a => new AttachmentBody(a.Url, a.MimeType, a.FileName, a.Caption)).ToArray() ?? [],
+                content?.Template is { } t ? new TemplateBody(t.Name, t.Language, t.Parameters) : null);
         }
     }
 

@@ -12,7 +12,7 @@ internal sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliverySt
 {
     private const string Columns = """
         id, notification_id, conversation_id, message_id, sender_id, route, hop, addresses, title, text, severity, priority,
-        status, provider_id, error_code, error_message, created_at, updated_at
+        status, provider_id, error_code, error_message, created_at, updated_at, attachments, template
         """;
 
     // A forward move, or failed before anything was delivered (ranks: sent 2, failed 9).
@@ -237,7 +237,7 @@ internal sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliverySt
             var insert = ctx.Command($"""
                 INSERT INTO channel_deliveries ({Columns}, channel, status_rank)
                 VALUES ($id, $notification, $conversation, $message, $sender, $route, $hop, $addresses, $title, $text, $severity, $priority,
-                        $status, $provider, $code, $error, $created, $updated, $channel, $rank)
+                        $status, $provider, $code, $error, $created, $updated, $attachments, $template, $channel, $rank)
                 ON CONFLICT (id) DO NOTHING
                 """);
             var p = insert.Parameters;
@@ -259,6 +259,8 @@ internal sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliverySt
             p.AddWithValue("$error", (object?)d.ErrorMessage ?? DBNull.Value);
             p.AddWithValue("$created", d.CreatedAt.ToUnixTimeMilliseconds());
             p.AddWithValue("$updated", d.UpdatedAt.ToUnixTimeMilliseconds());
+            p.AddWithValue("$attachments", (object?)DeliveryContentJson.Attachments(d.Attachments) ?? DBNull.Value);
+            p.AddWithValue("$template", (object?)DeliveryContentJson.Template(d.Template) ?? DBNull.Value);
             p.AddWithValue("$channel", d.Channel);
             p.AddWithValue("$rank", DeliveryStatus.Rank(d.Status));
             created += insert.ExecuteNonQuery();
@@ -318,7 +320,9 @@ internal sealed class SqliteDeliveryStore(SqliteDatabase database) : IDeliverySt
                 r.IsDBNull(14) ? null : r.GetString(14),
                 r.IsDBNull(15) ? null : r.GetString(15),
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(16)),
-                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17))));
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(17)),
+                r.IsDBNull(18) ? null : DeliveryContentJson.ReadAttachments(r.GetString(18)),
+                r.IsDBNull(19) ? null : DeliveryContentJson.ReadTemplate(r.GetString(19))));
         }
         return deliveries;
     }

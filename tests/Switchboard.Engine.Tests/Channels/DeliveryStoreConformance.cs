@@ -169,4 +169,54 @@ public abstract class DeliveryStoreConformance : IAsyncLifetime
         Assert.Equal([stale.Id], listed.Select(d => d.Id));
         Assert.Equal([new AttemptSample("wa", true, 20), new AttemptSample("wa", false, 40)], samples);
     }
+    [Fact]
+    public async Task Attachments_and_a_template_are_kept_with_the_delivery_through_every_change()
+    {
+        var notification = NewNotification();
+        ChannelAttachment[] attachments =
+        [
+            new("https://cdn.example.com/chart.png", "image/png", null, "Disk usage — 7 days ✓"),
+            new("https://cdn.example.com/q3.pdf?sig=a%2Fb&x=1", null, "Q3 \"report\".pdf", null),
+        ];
+        var template = new ChannelTemplate("disk_alert", "pt_BR", ["db-1", "93%", "ação"]);
+        var delivery = NewDelivery(notification.Id, route: ["wa", "tg"]) with { Attachments = attachments, Template = template };
+        var plain = NewDelivery(notification.Id);
+
+        await Store.CreateNotificationAsync(notification, [delivery, plain], null, T0, T0).WaitAsync(Timeout);
+        var listed = await Store.ListDeliveriesAsync(notification.Id).WaitAsync(Timeout);
+        var sent = await Store.UpdateAsync(new DeliveryUpdate(delivery.Id, T0, [], DeliveryStatus.Sent, ProviderId: "wamid.5")).WaitAsync(Timeout);
+        var read = await Store.UpdateByProviderIdAsync("wa", "wamid.5", DeliveryStatus.Read, null, null, T0).WaitAsync(Timeout);
+        var stored = await Store.GetDeliveryAsync(delivery.Id).WaitAsync(Timeout);
+
+        foreach (var d in new[] { listed.Single(d => d.Id == delivery.Id), sent!.Delivery, read!.Delivery, stored! })
+        {
+            Assert.Equal(attachments, d.Attachments!);
+            Assert.Equal(template.Name, d.Template!.Name);
+            Assert.Equal(template.Language, d.Template.Language);
+            Assert.Equal(template.Parameters, d.Template.Parameters);
+        }
+        var withoutContent = listed.Single(d => d.Id == plain.Id);
+        Assert.Null(withoutContent.Attachments);
+        Assert.Null(withoutContent.Template);
+    }
+
+    [Fact]
+    public async Task A_reopened_delivery_still_has_its_content_for_the_replay()
+    {
+        var delivery = NewDelivery() with
+        {
+            Attachments = [new ChannelAttachment("https://cdn.example.com/a.mp4", "video/mp4", "a.mp4", "clip")],
+            Template = new ChannelTemplate("hello_world", "en_US", []),
+        };
+        await Store.CreateDeliveriesAsync([delivery]).WaitAsync(Timeout);
+        await Store.UpdateAsync(new DeliveryUpdate(delivery.Id, T0, [], DeliveryStatus.Failed, ErrorCode: "http_503")).WaitAsync(Timeout);
+
+        Assert.True(await Store.ReopenAsync(delivery.Id, T0).WaitAsync(Timeout));
+        var stale = await Store.ListStaleAsync(DeliveryStatus.Queued, T0.AddSeconds(1), 10).WaitAsync(Timeout);
+
+        var reopened = Assert.Single(stale);
+        Assert.Equal(delivery.Attachments, reopened.Attachments!);
+        Assert.Equal("hello_world", reopened.Template!.Name);
+        Assert.Empty(reopened.Template.Parameters);
+    }
 }

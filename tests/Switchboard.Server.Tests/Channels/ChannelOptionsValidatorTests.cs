@@ -16,6 +16,11 @@ public sealed class ChannelOptionsValidatorTests
             {
                 ["wa"] = new() { Type = "whatsapp", Token = "t", PhoneNumberId = "1" },
                 ["mail"] = new() { Type = "email", Smtp = new() { Host = "smtp.example.com", From = "a@example.com" } },
+                ["pinned"] = new()
+                {
+                    Type = "email",
+                    Smtp = new() { Host = "smtp.example.com", From = "a@example.com", Security = "tls", CertificateThumbprint = "AB:" + new string('0', 62) },
+                },
                 ["hook"] = new() { Type = "webhook", WebhookUrl = "https://example.com/hook" },
             },
             Routes = { ["urgent"] = ["wa", "mail"] },
@@ -36,6 +41,7 @@ public sealed class ChannelOptionsValidatorTests
                 ["x"] = new() { Type = "pager" },
                 ["hook"] = new() { Type = "webhook", WebhookUrl = "ftp://example.com", Timeout = TimeSpan.Zero, RatePerSecond = -1 },
                 ["mail"] = new() { Type = "email", Smtp = new() { Host = "h", From = "not an address", Security = "maybe", Port = 0 } },
+                ["pin"] = new() { Type = "email", Smtp = new() { Host = "h", From = "a@example.com", CertificateThumbprint = "sha1:ABCDEF" } },
             },
             Routes = { ["wa"] = ["wa"], ["empty"] = [], ["bad"] = ["nope"] },
             AllowedHosts = ["not a host/"],
@@ -48,7 +54,7 @@ public sealed class ChannelOptionsValidatorTests
         [
             "Channels:Instances:wa:Token:", "Channels:Instances:wa:PhoneNumberId:", "Channels:Instances:x:Type:", "Channels:Instances:hook:WebhookUrl:",
             "Channels:Instances:hook:Timeout:", "Channels:Instances:hook:RatePerSecond:", "Channels:Instances:mail:Smtp:From:",
-            "Channels:Instances:mail:Smtp:Security:", "Channels:Instances:mail:Smtp:Port:", "Channels:Routes:wa:", "Channels:Routes:empty:",
+            "Channels:Instances:mail:Smtp:Security:", "Channels:Instances:mail:Smtp:Port:", "Channels:Instances:pin:Smtp:CertificateThumbprint:", "Channels:Routes:wa:", "Channels:Routes:empty:",
             "Channels:Routes:bad:", "Channels:AllowedHosts:0:", "Channels:Delivery:Concurrency:", "Channels:Delivery:MaxAttempts:",
             "Channels:Delivery:BreakerFailureRatio:", "Channels:Delivery:BreakerBreakDuration:",
         ];

@@ -56,6 +56,8 @@ internal sealed class FakeProviders : IAsyncDisposable
         app.MapPost("/{version}/me/messages", (HttpContext c) => fake.HandleAsync(c, "instagram"));
         app.MapPost("/{version}/{phoneNumberId}/messages", (HttpContext c) => fake.HandleAsync(c, "whatsapp"));
         app.MapPost("/{bot}/sendMessage", (HttpContext c) => fake.HandleAsync(c, "telegram"));
+        app.MapPost("/{bot}/sendPhoto", (HttpContext c) => fake.HandleAsync(c, "telegram"));
+        app.MapPost("/{bot}/sendDocument", (HttpContext c) => fake.HandleAsync(c, "telegram"));
         app.MapPost("/slack/{*rest}", (HttpContext c) => fake.HandleAsync(c, "slack"));
         app.MapPost("/discord/{id}/{token}", (HttpContext c) => fake.HandleAsync(c, "discord"));
         app.MapPost("/hook", (HttpContext c) => fake.HandleAsync(c, "webhook"));
