@@ -11,17 +11,21 @@ namespace Switchboard.Sqlite;
 public sealed class SqliteDatabase : IAsyncDisposable
 {
     private readonly string _readConnectionString;
+    private readonly SqliteCheckpointer _checkpointer;
 
-    private SqliteDatabase(string path, SqliteWriter writer, string readConnectionString)
+    private SqliteDatabase(string path, SqliteWriter writer, SqliteCheckpointer checkpointer, string readConnectionString)
     {
         Path = path;
         Writer = writer;
+        _checkpointer = checkpointer;
         _readConnectionString = readConnectionString;
     }
 
     public string Path { get; }
 
     public SqliteWriter Writer { get; }
+
+    internal SqliteCheckpointer Checkpointer => _checkpointer;
 
     /// <summary>Opens the database file (creating it), applies pending migrations, and starts the writer.</summary>
     public static SqliteDatabase Open(string path, int maxBatch, ILoggerFactory loggerFactory)
@@ -47,6 +51,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
             PRAGMA wal_autocheckpoint = 4000;
             """);
         SqliteMigrator.Apply(connection, Migration.LoadFrom(typeof(SqliteDatabase).Assembly), loggerFactory.CreateLogger<SqliteMigrator>());
+        // Checkpoints run on their own thread (SqliteCheckpointer), not inside the writer's commits; a larger page
+        // cache keeps the B-tree pages the writer touches in memory instead of reading them back from the file.
+        Execute(connection, """
+            PRAGMA wal_autocheckpoint = 0;
+            PRAGMA cache_size = -65536;
+            """);
 
         var read = new SqliteConnectionStringBuilder
         {
@@ -56,7 +66,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
             DefaultTimeout = 30,
         }.ToString();
         var writer = new SqliteWriter(connection, maxBatch, loggerFactory.CreateLogger<SqliteWriter>());
-        return new SqliteDatabase(path, writer, read);
+        var checkpointer = new SqliteCheckpointer(builder.ToString(), writer, loggerFactory.CreateLogger<SqliteCheckpointer>());
+        return new SqliteDatabase(path, writer, checkpointer, read);
     }
 
     /// <summary>A pooled read-only connection; readers see the last committed state and never block the writer.</summary>
@@ -85,6 +96,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _checkpointer.Dispose();
         await Writer.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
     }

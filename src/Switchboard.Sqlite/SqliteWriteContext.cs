@@ -9,6 +9,7 @@ namespace Switchboard.Sqlite;
 public sealed class SqliteWriteContext
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
     private readonly List<Action> _afterCommit = [];
     private readonly List<Action> _afterRollback = [];
 
@@ -30,6 +31,17 @@ public sealed class SqliteWriteContext
         command.Parameters.Clear();
         command.Transaction = Transaction;
         return command;
+    }
+
+    /// <summary>A cached raw statement for <paramref name="sql"/>, bound by position: for the hottest writes only.</summary>
+    public SqliteStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(Connection, sql);
+            _statements[sql] = statement;
+        }
+        return statement;
     }
 
     /// <summary>Runs <paramref name="action"/> after the commit that makes this operation durable (e.g. to wake waiters).</summary>
@@ -75,5 +87,10 @@ public sealed class SqliteWriteContext
             command.Dispose();
         }
         _commands.Clear();
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+        _statements.Clear();
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using Switchboard.Errors;
 
 namespace Switchboard.Broker;
@@ -17,12 +16,7 @@ public readonly record struct LeaseToken(Guid MessageId, int Delivery, ulong Non
     private const int ByteLength = 1 + 16 + 4 + 8;
     private static readonly int TextLength = Base64Url.GetEncodedLength(ByteLength);
 
-    public static LeaseToken New(Guid messageId, int delivery)
-    {
-        Span<byte> random = stackalloc byte[8];
-        RandomNumberGenerator.Fill(random);
-        return new LeaseToken(messageId, delivery, BinaryPrimitives.ReadUInt64LittleEndian(random));
-    }
+    public static LeaseToken New(Guid messageId, int delivery) => new(messageId, delivery, BrokerRandom.NextUInt64());
 
     public override string ToString()
     {

@@ -100,6 +100,9 @@ internal static class IdentityRegistration
                 .ToArray(),
         };
         options.Events = new LocalTokenEvents();
+        // The same checks, with a valid token remembered briefly so its signature is not verified on every request.
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new CachingTokenHandler(ring));
     }
 
     private static void ConfigureExternal(JwtBearerOptions options, ExternalIssuerOptions issuer)

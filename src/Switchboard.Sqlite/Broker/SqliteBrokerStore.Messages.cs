@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Switchboard.Broker;
 using Switchboard.Errors;
 
@@ -63,7 +62,7 @@ internal sealed partial class SqliteBrokerStore
                     continue;
                 }
             }
-            var id = Guid.CreateVersion7();
+            var id = BrokerRandom.NewVersion7(FromMs(now));
             results[i] = new PublishResult(id, false);
             if (message.IdempotencyKey is { } newKey && settings.DedupWindowSeconds > 0)
             {
@@ -572,8 +571,8 @@ internal sealed partial class SqliteBrokerStore
         && entry.LeaseExpiresAt > now;
 
     private const int DeleteChunk = 64;
-    private static readonly string[] DeleteChunkNames = Enumerable.Range(0, DeleteChunk).Select(i => "$s" + i).ToArray();
-    private static readonly string DeleteChunkSql = $"DELETE FROM broker_messages WHERE seq IN ({string.Join(", ", DeleteChunkNames)})";
+    private static readonly string DeleteChunkSql =
+        $"DELETE FROM broker_messages WHERE seq IN ({string.Join(", ", Enumerable.Range(1, DeleteChunk).Select(i => "?" + i))})";
 
     /// <summary>Deletes many rows with few statements: an ack batch costs a handful of steps, not one per message.</summary>
     private static void DeleteRows(SqliteWriteContext ctx, IReadOnlyList<MessageEntry> entries)
@@ -581,12 +580,12 @@ internal sealed partial class SqliteBrokerStore
         var i = 0;
         for (; i + DeleteChunk <= entries.Count; i += DeleteChunk)
         {
-            var delete = ctx.Command(DeleteChunkSql);
+            var delete = ctx.Statement(DeleteChunkSql);
             for (var j = 0; j < DeleteChunk; j++)
             {
-                delete.Parameters.AddWithValue(DeleteChunkNames[j], entries[i + j].Seq);
+                delete.Bind(j + 1, entries[i + j].Seq);
             }
-            delete.ExecuteNonQuery();
+            delete.Execute();
         }
         for (; i < entries.Count; i++)
         {
@@ -596,9 +595,9 @@ internal sealed partial class SqliteBrokerStore
 
     private static void DeleteRow(SqliteWriteContext ctx, long seq)
     {
-        var delete = ctx.Command("DELETE FROM broker_messages WHERE seq = $seq");
-        delete.Parameters.AddWithValue("$seq", seq);
-        delete.ExecuteNonQuery();
+        var delete = ctx.Statement("DELETE FROM broker_messages WHERE seq = ?1");
+        delete.Bind(1, seq);
+        delete.Execute();
     }
 
     private static Guid? FindDuplicate(SqliteWriteContext ctx, string scope, string key, long now)
@@ -655,6 +654,11 @@ internal sealed partial class SqliteBrokerStore
         reservation.Held.Clear();
     }
 
+    private const string InsertSql = """
+        INSERT INTO broker_messages (seq, id, queue, body, body_encoding, headers, priority, group_key, enqueued_at, available_at, expires_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        """;
+
     private Staged Insert(SqliteWriteContext ctx, QueueState state, OutgoingMessage message, Guid id, long now)
     {
         var body = MemoryMarshal.TryGetArray(message.Body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
@@ -666,23 +670,23 @@ internal sealed partial class SqliteBrokerStore
             expires = Math.Min(expires ?? long.MaxValue, now + retention * 1000L);
         }
         var seq = ++_seq;
-        var insert = ctx.Command("""
-            INSERT INTO broker_messages (seq, id, queue, body, body_encoding, headers, priority, group_key, enqueued_at, available_at, expires_at)
-            VALUES ($seq, $id, $queue, $body, $encoding, $headers, $priority, $group, $now, $available, $expires)
-            """);
-        var p = insert.Parameters;
-        p.AddWithValue("$seq", seq);
-        p.AddWithValue("$id", id.ToByteArray());
-        p.AddWithValue("$queue", state.Name);
-        p.Add("$body", SqliteType.Blob).Value = body;
-        p.AddWithValue("$encoding", (int)message.Encoding);
-        p.AddWithValue("$headers", (object?)WriteHeaders(message.Headers) ?? DBNull.Value);
-        p.AddWithValue("$priority", message.Priority);
-        p.AddWithValue("$group", (object?)message.GroupKey ?? DBNull.Value);
-        p.AddWithValue("$now", now);
-        p.AddWithValue("$available", now + (long)message.Delay.TotalMilliseconds);
-        p.AddWithValue("$expires", (object?)expires ?? DBNull.Value);
-        insert.ExecuteNonQuery();
+        var available = now + (long)message.Delay.TotalMilliseconds;
+        // Positional: $seq=1 $id=2 $queue=3 $body=4 $encoding=5 $headers=6 $priority=7 $group=8 $now=9 $available=10 $expires=11.
+        var insert = ctx.Statement(InsertSql);
+        Span<byte> idBytes = stackalloc byte[16];
+        id.TryWriteBytes(idBytes);
+        insert.Bind(1, seq);
+        insert.Bind(2, idBytes);
+        insert.Bind(3, state.Name);
+        insert.Bind(4, body);
+        insert.Bind(5, (long)message.Encoding);
+        insert.Bind(6, WriteHeaders(message.Headers));
+        insert.Bind(7, message.Priority);
+        insert.Bind(8, message.GroupKey);
+        insert.Bind(9, now);
+        insert.Bind(10, available);
+        insert.Bind(11, expires);
+        insert.Execute();
         var entry = new MessageEntry
         {
             Id = id,
@@ -690,7 +694,7 @@ internal sealed partial class SqliteBrokerStore
             Priority = message.Priority,
             GroupKey = message.GroupKey,
             EnqueuedAt = now,
-            AvailableAt = now + (long)message.Delay.TotalMilliseconds,
+            AvailableAt = available,
             ExpiresAt = expires,
             Encoding = message.Encoding,
             Headers = message.Headers is { Count: > 0 } headers ? new Dictionary<string, string>(headers, StringComparer.Ordinal) : EmptyHeaders,

@@ -131,7 +131,7 @@ internal sealed partial class SqliteBrokerStore
                 results[i] = new TopicPublishResult(original, true, []);
                 continue;
             }
-            var id = Guid.CreateVersion7();
+            var id = BrokerRandom.NewVersion7(FromMs(now));
             if (message.IdempotencyKey is { } newKey)
             {
                 RememberKey(ctx, scope, newKey, id, now + QueueSettings.DefaultDedupWindowSeconds * 1000L);
@@ -143,7 +143,7 @@ internal sealed partial class SqliteBrokerStore
                 {
                     continue;
                 }
-                var copyId = Guid.CreateVersion7();
+                var copyId = BrokerRandom.NewVersion7(FromMs(now));
                 copies.Add((message, queueState, copyId));
                 deliveries.Add(new TopicDelivery(queue, copyId));
             }

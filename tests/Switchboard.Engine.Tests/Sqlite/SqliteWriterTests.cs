@@ -93,6 +93,70 @@ public sealed class SqliteWriterTests
     }
 
     [Fact]
+    public async Task The_WAL_is_checkpointed_off_the_writer_and_the_checkpointed_rows_stay_readable()
+    {
+        string path;
+        await using (var database = TestDatabases.NewSqlite(out path))
+        {
+            Assert.Equal(0L, await database.Writer.ExecuteAsync(ctx => (long)ctx.Command("PRAGMA wal_autocheckpoint").ExecuteScalar()!).WaitAsync(Timeout));
+            await database.Writer.ExecuteAsync(ctx => ctx.Command("CREATE TABLE t (v INTEGER)").ExecuteNonQuery()).WaitAsync(Timeout);
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(i => database.Writer.ExecuteAsync(ctx => Insert(ctx, i)))).WaitAsync(Timeout);
+
+            var deadline = DateTime.UtcNow + Timeout;
+            while (database.Checkpointer.Checkpoints == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+            Assert.True(database.Checkpointer.Checkpoints > 0, "the checkpointer should have run after the writes");
+            Assert.Equal(200L, await database.ReadAsync(c => Scalar(c, "SELECT count(*) FROM t")));
+        }
+
+        await using var reopened = SqliteDatabase.Open(path, 16, NullLoggerFactory.Instance);
+        Assert.Equal(200L, await reopened.ReadAsync(c => Scalar(c, "SELECT count(*) FROM t")));
+    }
+
+    [Fact]
+    public async Task A_raw_statement_binds_by_position_and_stays_usable_after_a_constraint_error()
+    {
+        await using var database = TestDatabases.NewSqlite(out _);
+        await database.Writer.ExecuteAsync(ctx => ctx.Command("CREATE TABLE r (k INTEGER PRIMARY KEY, s TEXT, b BLOB, n INTEGER)").ExecuteNonQuery()).WaitAsync(Timeout);
+        const string Sql = "INSERT INTO r (k, s, b, n) VALUES (?1, ?2, ?3, ?4)";
+
+        var changed = await database.Writer.ExecuteAsync(ctx =>
+        {
+            var insert = ctx.Statement(Sql);
+            insert.Bind(1, 1L);
+            insert.Bind(2, "one");
+            insert.Bind(3, [1, 2, 3]);
+            insert.Bind(4, (long?)null);
+            return insert.Execute();
+        }).WaitAsync(Timeout);
+        Assert.Equal(1, changed);
+
+        var duplicate = database.Writer.ExecuteAsync(ctx =>
+        {
+            var insert = ctx.Statement(Sql);
+            insert.Bind(1, 1L);
+            return insert.Execute();
+        });
+        await Assert.ThrowsAsync<SqliteException>(() => duplicate.WaitAsync(Timeout));
+
+        await database.Writer.ExecuteAsync(ctx =>
+        {
+            var insert = ctx.Statement(Sql);
+            insert.Bind(1, 2L);
+            insert.Bind(4, (long?)7);
+            return insert.Execute();
+        }).WaitAsync(Timeout);
+
+        Assert.Equal("one", await database.ReadAsync(c => Scalar(c, "SELECT s FROM r WHERE k = 1")));
+        Assert.Equal(3L, await database.ReadAsync(c => Scalar(c, "SELECT length(b) FROM r WHERE k = 1")));
+        Assert.Equal(DBNull.Value, await database.ReadAsync(c => Scalar(c, "SELECT n FROM r WHERE k = 1")));
+        Assert.Equal(7L, await database.ReadAsync(c => Scalar(c, "SELECT n FROM r WHERE k = 2")));
+        Assert.Equal(DBNull.Value, await database.ReadAsync(c => Scalar(c, "SELECT s FROM r WHERE k = 2")));
+    }
+
+    [Fact]
     public async Task Migrations_are_applied_once_and_recorded()
     {
         string path;
