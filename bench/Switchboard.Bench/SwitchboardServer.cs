@@ -154,6 +154,11 @@ internal sealed class SwitchboardServer : IAsyncDisposable
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
         }
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP_SERVER_DATA") == "1")
+        {
+            Console.Error.WriteLine($"Kept the server's data directory and log: {_dataDirectory}");
+            return;
+        }
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
