@@ -19,10 +19,7 @@ public sealed class ChannelAddressTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = await FakeProviders.StartAsync();
-        var settings = _fake.Settings();
-        settings["Channels:AllowedHosts:0"] = "127.0.0.1";
-        _chat = await ChatFixture.StartAsync(settings);
+        (_fake, _chat) = await ChannelChat.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -23,16 +23,13 @@ public sealed class InboundTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = await FakeProviders.StartAsync();
-        var settings = _fake.Settings();
-        settings["Channels:AllowedHosts:0"] = "127.0.0.1";
-        settings["Channels:Delivery:RetryBaseDelay"] = "00:00:00.010";
+        var inbox = new Dictionary<string, string?>();
         foreach (var instance in new[] { "wa", "ig", "tg" })
         {
-            settings[$"Channels:Instances:{instance}:Inbox:0"] = "alice";
-            settings[$"Channels:Instances:{instance}:Inbox:1"] = "nobody-by-this-name";
+            inbox[$"Channels:Instances:{instance}:Inbox:0"] = "alice";
+            inbox[$"Channels:Instances:{instance}:Inbox:1"] = "nobody-by-this-name";
         }
-        _chat = await ChatFixture.StartAsync(settings);
+        (_fake, _chat) = await ChannelChat.StartAsync(inbox);
         _alice = await _chat.CreateUserAsync("alice");
         _bob = await _chat.CreateUserAsync("bob");
     }
