@@ -32,12 +32,8 @@ public sealed partial class ChatService
         if (!result.Duplicate)
         {
             LogReceived(logger, result.Message.Id, conversation.Id, contact.Channel);
-            var audience = await AudienceAsync(conversation.Id, cancellationToken).ConfigureAwait(false);
-            if (audience is not null)
-            {
-                await LiveAsync("MessageReceived", e => e.MessageReceivedAsync(audience, result.Message, CancellationToken.None)).ConfigureAwait(false);
-            }
         }
+        await AnnounceAsync(conversation, result, cancellationToken).ConfigureAwait(false);
         return result;
     }
 

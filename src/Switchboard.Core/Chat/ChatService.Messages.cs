@@ -57,13 +57,22 @@ public sealed partial class ChatService
             input.ReplyTo, channels, now);
         var result = await WithTargetsAsync(channels, () => store.AppendMessageAsync(message, m => Outbox(m, now, conversation.Contact?.Address), cancellationToken), cancellationToken)
             .ConfigureAwait(false) ?? throw ConversationNotFound(conversationId);
-        if (!result.Duplicate)
-        {
-            // The conversation read above still says who hears it: members change through their own calls.
-            var audience = await AudienceOfAsync(conversation, cancellationToken).ConfigureAwait(false);
-            await LiveAsync("MessageReceived", e => e.MessageReceivedAsync(audience, result.Message, CancellationToken.None)).ConfigureAwait(false);
-        }
+        await AnnounceAsync(conversation, result, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// Pushes a newly stored message live; a duplicate was pushed when it was first stored. The conversation read
+    /// before the append still says who hears it: its kind does not change, and members are listed afresh.
+    /// </summary>
+    private async Task AnnounceAsync(Conversation conversation, SendResult result, CancellationToken cancellationToken)
+    {
+        if (result.Duplicate)
+        {
+            return;
+        }
+        var audience = await AudienceOfAsync(conversation, cancellationToken).ConfigureAwait(false);
+        await LiveAsync("MessageReceived", e => e.MessageReceivedAsync(audience, result.Message, CancellationToken.None)).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -121,7 +121,7 @@ internal static class ChannelWebhooksApi
     private static List<StatusReport> WhatsAppStatuses(JsonElement root)
     {
         var reports = new List<StatusReport>();
-        foreach (var value in Each(root, "entry").SelectMany(e => Each(e, "changes")).Select(c => c.TryGetProperty("value", out var v) ? v : default))
+        foreach (var value in InboundMessages.WhatsAppValues(root))
         {
             foreach (var status in Each(value, "statuses"))
             {

@@ -18,7 +18,7 @@ internal static class InboundMessages
     public static List<InboundMessage> WhatsApp(string channel, JsonElement root)
     {
         var messages = new List<InboundMessage>();
-        foreach (var value in Each(root, "entry").SelectMany(e => Each(e, "changes")).Select(c => Property(c, "value")))
+        foreach (var value in WhatsAppValues(root))
         {
             var names = Each(value, "contacts")
                 .Select(c => (Id: Text(c, "wa_id"), Name: Text(Property(c, "profile"), "name")))
@@ -96,6 +96,10 @@ internal static class InboundMessages
         return [new InboundMessage(new ChannelContact(channel, chat), id, name.Length > 0 ? name : Text(from, "username"), text,
             Seconds(Text(message, "date")))];
     }
+
+    /// <summary>The <c>entry[].changes[].value</c> objects of a WhatsApp webhook, which hold its statuses and messages.</summary>
+    internal static IEnumerable<JsonElement> WhatsAppValues(JsonElement root) =>
+        Each(root, "entry").SelectMany(e => Each(e, "changes")).Select(c => Property(c, "value"));
 
     private static DateTimeOffset Seconds(string? value) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
