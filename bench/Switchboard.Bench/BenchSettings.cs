@@ -24,7 +24,8 @@ internal sealed record BenchSettings
 
     public string Output { get; init; } = "bench/results";
 
-    public string Postgres { get; init; } = "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard";
+    // Loopback without TLS, like every peer here.
+    public string Postgres { get; init; } = "Host=127.0.0.1;Port=5432;Username=switchboard;Password=switchboard;SSL Mode=Disable";
 
     public int RabbitPort { get; init; } = 5680;
 

@@ -329,6 +329,10 @@ internal sealed partial class PostgresBrokerStore
         var settings = (await RequireQueueAsync(connection, null, queue, cancellationToken).ConfigureAwait(false)).Settings;
         var ordering = settings.Ordering;
         await using var batch = new NpgsqlBatch(connection);
+        // A lease need not survive a crash of PostgreSQL (DESIGN §9): lost, the message is simply delivered again, as
+        // after a restart of the embedded engine. So the lease's commit does not wait for its WAL flush. An ack can
+        // never outlive its lease: the ack's own flush writes out every earlier WAL record, the lease's included.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
         if (ordering != QueueOrdering.None)
         {
             // Ordered queues take turns per queue (on every node), so two receivers never both see "nothing in
@@ -349,7 +353,7 @@ internal sealed partial class PostgresBrokerStore
         var redelivered = 0;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (ordering != QueueOrdering.None)
+            for (var skipped = ordering == QueueOrdering.None ? 1 : 2; skipped > 0; skipped--)
             {
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -391,11 +395,20 @@ internal sealed partial class PostgresBrokerStore
                 ORDER BY m.seq LIMIT $2
                 FOR UPDATE SKIP LOCKED
                 """,
+            // Fresh messages from the index of never-leased ones, expired leases from the lease index; the best of both.
             _ => $"""
-                SELECT m.id, m.lease_until IS NOT NULL AS expired FROM broker_messages m
-                WHERE m.queue = $1 AND {Takeable("m")}
-                ORDER BY m.priority DESC, m.seq LIMIT $2
-                FOR UPDATE SKIP LOCKED
+                WITH fresh AS (
+                    SELECT m.id, false AS expired, m.priority, m.seq FROM broker_messages m
+                    WHERE m.queue = $1 AND m.lease_until IS NULL AND {Visible("m")}
+                    ORDER BY m.priority DESC, m.seq LIMIT $2
+                    FOR UPDATE SKIP LOCKED),
+                lapsed AS (
+                    SELECT m.id, true AS expired, m.priority, m.seq FROM broker_messages m
+                    WHERE m.lease_until < now() AND m.queue = $1 AND ($3 = 0 OR m.delivery_count < $3) AND {Visible("m")}
+                    ORDER BY m.lease_until LIMIT $2
+                    FOR UPDATE SKIP LOCKED)
+                SELECT c.id, c.expired FROM (SELECT * FROM fresh UNION ALL SELECT * FROM lapsed) c
+                ORDER BY c.priority DESC, c.seq LIMIT $2
                 """,
         };
         // The nonce: 64 bits of an md5 over a random UUID (gen_random_uuid draws from the strong random source).
@@ -414,9 +427,12 @@ internal sealed partial class PostgresBrokerStore
 
     /// <summary>Visible, not expired, and either never leased or leased out with deliveries to spare.</summary>
     private static string Takeable(string m) => $"""
-        {m}.visible_at <= now() AND ({m}.expires_at IS NULL OR {m}.expires_at > now())
+        {Visible(m)}
         AND ({m}.lease_until IS NULL OR ({m}.lease_until < now() AND ($3 = 0 OR {m}.delivery_count < $3)))
         """;
+
+    /// <summary>Due and not expired.</summary>
+    private static string Visible(string m) => $"{m}.visible_at <= now() AND ({m}.expires_at IS NULL OR {m}.expires_at > now())";
 
     /// <summary>The row's history with one delivery record appended, keeping the newest <see cref="MaxHistory"/>.</summary>
     private static string AppendHistory(string m, string settledAt, string outcome, string reason) => $"""
@@ -508,7 +524,7 @@ internal sealed partial class PostgresBrokerStore
         foreach (var (queue, count) in additions.OrderBy(a => a.Queue, StringComparer.Ordinal))
         {
             await using var command = new NpgsqlCommand("""
-                SELECT (q.settings->>'maxLength')::int, (SELECT count(*) FROM broker_messages m WHERE m.queue = q.name)
+                SELECT (q.settings->>'maxLength')::int, (SELECT c.depth FROM broker_queue_counts(q.name) c)
                 FROM broker_queues q WHERE q.name = $1 AND q.settings->>'maxLength' IS NOT NULL
                 FOR NO KEY UPDATE OF q
                 """, connection, transaction);

@@ -129,7 +129,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Locking the row first makes publishers (whose foreign key check shares it) wait, so "empty" stays true.
         await using (var command = new NpgsqlCommand("""
-            SELECT (SELECT count(*) FROM broker_messages WHERE queue = q.name)
+            SELECT (SELECT c.depth FROM broker_queue_counts(q.name) c)
             FROM broker_queues q WHERE q.name = $1 FOR UPDATE
             """, connection, transaction))
         {
@@ -176,15 +176,10 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // A message whose lease has run out counts as ready: any receive may take it over.
         await using var command = new NpgsqlCommand("""
-            SELECT s.depth, s.in_flight, s.delayed,
-                   (SELECT count(*) FROM broker_messages d WHERE d.queue = q.settings->>'deadLetterQueue'),
-                   extract(epoch FROM now() - s.oldest)::float8
-            FROM broker_queues q,
-                 LATERAL (SELECT count(*) AS depth,
-                                 count(*) FILTER (WHERE m.lease_until >= now()) AS in_flight,
-                                 count(*) FILTER (WHERE (m.lease_until IS NULL OR m.lease_until < now()) AND m.visible_at > now()) AS delayed,
-                                 min(m.enqueued_at) AS oldest
-                          FROM broker_messages m WHERE m.queue = q.name) s
+            SELECT c.depth, c.in_flight, c.delayed,
+                   (SELECT d.depth FROM broker_queue_counts(q.settings->>'deadLetterQueue') d),
+                   extract(epoch FROM now() - c.oldest)::float8
+            FROM broker_queues q, broker_queue_counts(q.name) c
             WHERE q.name = $1
             """, connection);
         command.Parameters.Add(Text(name));
@@ -221,7 +216,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
-            SELECT q.name, (SELECT count(*) FROM broker_messages m WHERE m.queue = q.name) FROM broker_queues q
+            SELECT q.name, c.depth FROM broker_queues q, broker_queue_counts(q.name) c
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var depths = new Dictionary<string, long>(StringComparer.Ordinal);
