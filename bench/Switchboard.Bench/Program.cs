@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -46,17 +47,22 @@ try
     }
     foreach (var target in targets)
     {
-        // Untimed rounds first, so that JIT, connection pools and the peer's first file writes are not measured. The
-        // .NET server (and the runner's clients) are still compiling hot paths at their optimising tier for several
-        // seconds after start-up (profiled: a third of both cores during the first PostgreSQL W1 run), so a full
-        // run warms up long enough for that to finish.
-        foreach (var warmUp in Workload.All.Where(w => w.Kind == WorkloadKind.Throughput))
+        // Untimed rounds first, so that JIT, connection pools and the peer's first file writes are not measured. A .NET
+        // process (the server, and the runner's client of every system) keeps compiling its hot paths at the optimising
+        // tier for 10–15 s of load after start-up (profiled: 20–30 % of the server's CPU until then), so a full run
+        // warms every target up for a fixed time rather than a fixed count.
+        var warmUpUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (settings.Quick ? 0 : 15);
+        do
         {
-            await RunQuietlyAsync(target, warmUp, run: 0, messages: settings.Quick ? 500 : 5_000);
+            foreach (var warmUp in Workload.All.Where(w => w.Kind == WorkloadKind.Throughput))
+            {
+                await RunQuietlyAsync(target, warmUp, run: 0, messages: settings.Quick ? 500 : 5_000);
+            }
         }
+        while (Stopwatch.GetTimestamp() < warmUpUntil && !cancel.IsCancellationRequested);
         if (target is SwitchboardHttpTarget http && workloads.Any(w => w.Kind == WorkloadKind.RestRead))
         {
-            await RestQuietlyAsync(http, Workload.All.Single(w => w.Kind == WorkloadKind.RestRead), run: 0, TimeSpan.FromSeconds(settings.Quick ? 1 : 3));
+            await RestQuietlyAsync(http, Workload.All.Single(w => w.Kind == WorkloadKind.RestRead), run: 0, TimeSpan.FromSeconds(settings.Quick ? 1 : 5));
         }
     }
     // Round-robin: run 1 of every workload on every target, then run 2, … so that a change in machine load during the

@@ -332,7 +332,7 @@ internal sealed partial class PostgresBrokerStore
         // A lease need not survive a crash of PostgreSQL (DESIGN §9): lost, the message is simply delivered again, as
         // after a restart of the embedded engine. So the lease's commit does not wait for its WAL flush. An ack can
         // never outlive its lease: the ack's own flush writes out every earlier WAL record, the lease's included.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('synchronous_commit', 'off', true), {IndexPlansOnly}"));
         if (ordering != QueueOrdering.None)
         {
             // Ordered queues take turns per queue (on every node), so two receivers never both see "nothing in

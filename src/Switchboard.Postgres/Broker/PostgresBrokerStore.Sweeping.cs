@@ -108,6 +108,8 @@ internal sealed partial class PostgresBrokerStore
             await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({SweeperLock})", connection);
             if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
             {
+                // The sweeps' scans (expired leases, TTL, due delays) run on this connection only: see IndexPlansOnly.
+                await PostgresDatabase.Execute(connection, "SET enable_seqscan = off; SET enable_bitmapscan = off", cancellationToken).ConfigureAwait(false);
                 _sweeping = true;
                 LogSweeperElected(_logger);
                 return connection;
@@ -184,10 +186,12 @@ internal sealed partial class PostgresBrokerStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         List<LeasedRow> rows;
         await using (var command = new NpgsqlCommand($"""
-            SELECT {LeasedColumns} FROM broker_messages m
-            WHERE m.lease_until < now()
-            ORDER BY m.lease_until LIMIT {SweepBatch}
-            FOR UPDATE SKIP LOCKED
+            SELECT l.* FROM broker_queues q CROSS JOIN LATERAL (
+                SELECT {LeasedColumns} FROM broker_messages m
+                WHERE m.queue = q.name AND m.lease_until < now()
+                ORDER BY m.lease_until LIMIT {SweepBatch}
+                FOR UPDATE SKIP LOCKED) l
+            LIMIT {SweepBatch}
             """, connection, transaction))
         {
             rows = await ReadLeasedAsync(command, cancellationToken).ConfigureAwait(false);

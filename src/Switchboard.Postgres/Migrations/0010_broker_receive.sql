@@ -1,8 +1,10 @@
 -- Receives take fresh messages from an index of never-leased ones. The index they used before also held every
 -- message in flight, so each receive walked past up to a whole credit window of leased rows (and fetched each from
--- the heap) before it reached one it could take. Expired leases are found through broker_messages_lease instead.
+-- the heap) before it reached one it could take. Expired leases are found per queue through broker_messages_leased.
 CREATE INDEX broker_messages_fresh ON broker_messages (queue, priority DESC, seq) WHERE lease_until IS NULL;
 DROP INDEX broker_messages_priority;
+CREATE INDEX broker_messages_leased ON broker_messages (queue, lease_until) WHERE lease_until IS NOT NULL;
+DROP INDEX broker_messages_lease;
 
 -- A queue table turns over all of its rows all the time: vacuum it after a small share of dead rows, not after
 -- PostgreSQL's default fifth of the table.
