@@ -14,7 +14,7 @@ REDIS_EVERYSEC_PORT=6381
 
 install() {
   apt-cache policy rabbitmq-server nats-server redis-server | grep -E '^[a-z]|Candidate'
-  DEBIAN_FRONTEND=noninteractive apt-get install -y rabbitmq-server nats-server redis-server
+  DEBIAN_FRONTEND=noninteractive apt-get install -y rabbitmq-server nats-server redis-server wrk
 }
 
 wait_port() { # port, name, seconds

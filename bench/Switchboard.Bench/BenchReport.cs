@@ -15,6 +15,7 @@ internal sealed record BenchReport(
     double OfferedSeconds,
     int RestClients,
     double RestSeconds,
+    string RestGenerator,
     int ChatMembers,
     int ChatRate,
     double ChatSeconds,

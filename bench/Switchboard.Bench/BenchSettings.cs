@@ -47,6 +47,9 @@ internal sealed record BenchSettings
     /// W5: concurrent keep-alive clients, and for how long.
     public int RestClients { get; init; } = 32;
 
+    /// W5's load generator: "wrk" or "dotnet"; null = wrk when it is installed.
+    public string? RestGenerator { get; init; }
+
     public TimeSpan RestDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// W4: connections in the room, messages per second sent into it, for how long; and the connection ceiling tried.
@@ -90,6 +93,7 @@ internal sealed record BenchSettings
                 "--rate" => settings with { Rate = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rate-seconds" => settings with { RateDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--rest-clients" => settings with { RestClients = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rest-generator" => settings with { RestGenerator = Next() is var generator && generator is "wrk" or "dotnet" ? generator : throw new ArgumentException("--rest-generator takes wrk or dotnet.") },
                 "--rest-seconds" => settings with { RestDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--chat-members" => settings with { ChatMembers = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--chat-rate" => settings with { ChatRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -99,7 +103,7 @@ internal sealed record BenchSettings
                 "--server-dll" => settings with { ServerDll = Next() },
                 "--out" => settings with { Output = Next() },
                 "--postgres" => settings with { Postgres = Next() },
-                var other => throw new ArgumentException($"Unknown option '{other}'. Options: --quick, --messages N, --runs N, --targets a,b, --workloads W1,W3, --rate N, --rate-seconds S, --rest-clients N, --rest-seconds S, --chat-members N, --chat-rate N, --chat-seconds S, --chat-connections N, --server-dll PATH, --out DIR, --chart FILE.svg, --postgres CONN."),
+                var other => throw new ArgumentException($"Unknown option '{other}'. Options: --quick, --messages N, --runs N, --targets a,b, --workloads W1,W3, --rate N, --rate-seconds S, --rest-clients N, --rest-seconds S, --rest-generator wrk|dotnet, --chat-members N, --chat-rate N, --chat-seconds S, --chat-connections N, --server-dll PATH, --out DIR, --chart FILE.svg, --postgres CONN."),
             };
         }
         var unknown = settings.Targets.Except(AllTargets).ToArray();

@@ -11,14 +11,19 @@ internal sealed class CpuProbe
 
     private readonly int _pid;
     private readonly bool _group;
+    private readonly bool _children;
 
-    private CpuProbe(int pid, bool group)
+    private CpuProbe(int pid, bool group, bool children = false)
     {
         _pid = pid;
         _group = group;
+        _children = children;
     }
 
     public static CpuProbe Self { get; } = new(Environment.ProcessId, group: false);
+
+    /// The CPU of this process's children that have exited and been waited for (a load generator such as wrk).
+    public static CpuProbe ChildrenOfSelf { get; } = new(Environment.ProcessId, group: false, children: true);
 
     public static CpuProbe ForProcess(int pid) => new(pid, group: false);
 
@@ -37,7 +42,7 @@ internal sealed class CpuProbe
     {
         if (!_group)
         {
-            return Read(_pid) is { } own ? own.Ticks / TicksPerSecond : null;
+            return Read(_pid, _children) is { } own ? own.Ticks / TicksPerSecond : null;
         }
         long total = 0;
         var found = false;
@@ -52,7 +57,7 @@ internal sealed class CpuProbe
         return found ? total / TicksPerSecond : null;
     }
 
-    private static (int Group, long Ticks)? Read(int pid)
+    private static (int Group, long Ticks)? Read(int pid, bool children = false)
     {
         string text;
         try
@@ -69,7 +74,9 @@ internal sealed class CpuProbe
         }
         // The command name may contain spaces and parentheses; the fields after the last ')' start with the state.
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        // utime and stime, or cutime and cstime: the waited-for children's.
+        var first = children ? 13 : 11;
         return (int.Parse(fields[2], CultureInfo.InvariantCulture),
-            long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture));
     }
 }

@@ -118,7 +118,7 @@ var results = (
 
 var report = new BenchReport(started, DateTimeOffset.UtcNow, settings.Quick ? "quick" : "full", Environment.ProcessorCount, loadBefore, LoadAverage(),
     "switchboard-bench " + string.Join(' ', args), BenchSettings.PayloadBytes, BenchSettings.Window, BenchSettings.Batch,
-    settings.Rate, settings.RateDuration.TotalSeconds, settings.RestClients, settings.RestDuration.TotalSeconds,
+    settings.Rate, settings.RateDuration.TotalSeconds, settings.RestClients, settings.RestDuration.TotalSeconds, RestReadRunner.Generator(settings),
     settings.ChatMembers, settings.ChatRate, settings.ChatDuration.TotalSeconds, settings.ChatConnections, Versions(), results);
 Directory.CreateDirectory(settings.Output);
 var stem = Path.Combine(settings.Output, started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
@@ -160,7 +160,7 @@ async Task<RunResult?> RestQuietlyAsync(SwitchboardHttpTarget target, Workload w
     var label = run == 0 ? $"{target.Name} {workload.Name} warm-up" : $"{target.Name} {workload.Name} run {run}";
     try
     {
-        return await RestReadRunner.RunAsync(target.Host, settings.RestClients, duration, label, cancel.Token);
+        return await RestReadRunner.RunAsync(target.Host, settings, duration, label, cancel.Token);
     }
     catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
     {

@@ -6,12 +6,13 @@ namespace Switchboard.Bench;
 internal sealed class ProgressLine : IDisposable
 {
     private readonly string _label;
-    private readonly Counters _counters;
+    private readonly Counters? _counters;
     private readonly long _start;
     private readonly Timer _timer;
     private int _finished;
 
-    public ProgressLine(string label, Counters counters, long start)
+    /// <param name="counters">What to show; null for a load generator that counts for itself (only the time shows).</param>
+    public ProgressLine(string label, Counters? counters, long start)
     {
         _label = label;
         _counters = counters;
@@ -35,6 +36,11 @@ internal sealed class ProgressLine : IDisposable
             return;
         }
         var seconds = Stopwatch.GetElapsedTime(_start).TotalSeconds;
+        if (_counters is null)
+        {
+            Console.Error.Write($"\r{_label}: running, {seconds:F1} s   ");
+            return;
+        }
         var acked = _counters.Acked;
         if (_counters.Total == 0)
         {

@@ -83,7 +83,7 @@ internal static class ReportWriter
         if (rest.Length > 0)
         {
             text.AppendLine();
-            Line(text, $"**W5 authenticated REST read** (`GET /v1/queues/{{name}}` with a bearer token, {report.RestClients} keep-alive HTTP/1.1 clients in the runner, {report.RestSeconds:0.#} s; latency in ms):");
+            Line(text, $"**W5 authenticated REST read** (`GET /v1/queues/{{name}}` with a bearer token, {report.RestClients} keep-alive HTTP/1.1 connections from {(report.RestGenerator == "wrk" ? "wrk" : "the runner's HttpClient")}, {report.RestSeconds:0.#} s; latency in ms; runner CPU includes the load generator's):");
             text.AppendLine();
             text.AppendLine("| target | requests/s (median) | min–max | p50 | p99 | p99.9 | server CPU | runner CPU | runs ok |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
