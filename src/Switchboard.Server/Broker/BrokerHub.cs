@@ -69,8 +69,8 @@ internal sealed class BrokerHub(
             .Require(credits is >= 1 and <= BrokerHubConsumer.MaxCredits, "credits", $"credits must be 1–{BrokerHubConsumer.MaxCredits}.")
             .Require(leaseSeconds is null || (leaseSeconds >= 1 && leaseSeconds <= options.MaxLeaseSeconds), "leaseSeconds", $"leaseSeconds must be 1–{options.MaxLeaseSeconds}.")
             .ThrowIfInvalid();
-        await broker.GetQueueAsync(session.Caller, queue, cancellationToken);
-        var consumer = new BrokerHubConsumer(broker, session.Caller, queue, credits, leaseSeconds, options, time, consumerLogger, session.Remove);
+        var info = await broker.GetQueueAsync(session.Caller, queue, cancellationToken);
+        var consumer = new BrokerHubConsumer(broker, session.Caller, queue, info.Settings.Ordering, credits, leaseSeconds, options, time, consumerLogger, session.Remove);
         if (!session.TryAdd(consumer))
         {
             throw new SwitchboardException(ErrorCodes.AlreadyConsuming, $"This connection already consumes '{queue}'; use Credit to widen its window, or open another connection.");

@@ -9,8 +9,8 @@ namespace Switchboard.Server.Broker;
 /// <summary>
 /// One streaming consumer of one queue on one hub connection, with credit-based flow control: the consumer
 /// holds at most <c>credits</c> unsettled messages. A message counts from the moment it is leased until its ack or
-/// nack commits, or its lease expires. Receives are batched (up to the free credits, at most 256 per store call)
-/// and long-poll on the store's in-memory signal, so an idle consumer costs nothing.
+/// nack commits, or its lease expires. Receives are batched (up to the free credits, at most 256 per store call), two
+/// at a time on an unordered queue, and long-poll on the store's signal, so an idle consumer costs nothing.
 /// When the stream ends (the client cancels it or the connection drops) every unsettled message is nacked at once,
 /// so it goes back to the queue immediately instead of waiting for its lease to expire.
 /// </summary>
@@ -38,13 +38,17 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     private CancellationTokenRegistration _streamRegistration;
     private CancellationTokenRegistration _stoppingRegistration;
     private Task _loop = Task.CompletedTask;
+    private readonly int _parallelReceives;
     private int _credits;
+    // Credits set aside for receives still out.
+    private int _reserved;
     private int _disposed;
 
     public BrokerHubConsumer(
-        BrokerService broker, Caller caller, string queue, int credits, int? leaseSeconds, BrokerOptions options,
+        BrokerService broker, Caller caller, string queue, QueueOrdering ordering, int credits, int? leaseSeconds, BrokerOptions options,
         TimeProvider time, ILogger logger, Action<BrokerHubConsumer> ended)
     {
+        _parallelReceives = ordering == QueueOrdering.None ? 2 : 1;
         _broker = broker;
         _caller = caller;
         Queue = queue;
@@ -107,32 +111,25 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     {
         var token = _stop.Token;
         Exception? failure = null;
+        var receiving = new Queue<(Task<IReadOnlyList<BrokerMessage>> Messages, int Reserved)>();
         try
         {
             while (true)
             {
-                var free = await WaitForCreditAsync(token).ConfigureAwait(false);
-                var messages = await _broker.ReceiveAsync(_caller, Queue, Math.Min(free, _maxReceive), _waitSeconds, _leaseSeconds, token)
-                    .ConfigureAwait(false);
-                if (messages.Count == 0)
+                if (receiving.Count == 0)
                 {
-                    continue;
+                    var free = await WaitForCreditAsync(token).ConfigureAwait(false);
+                    receiving.Enqueue(StartReceive(Reserve(free), token));
                 }
-                // Counted before they are written, so the client can never see more than its credits.
-                lock (_gate)
+                // While one receive is out, the next one is already on its way (unordered queues only, where the
+                // hand-out order between two batches is not promised): a store with a round trip per receive
+                // (PostgreSQL) then always has a receive to answer instead of waiting for this loop.
+                while (receiving.Count < _parallelReceives && Reserve(FreeCredits()) is > 0 and var more)
                 {
-                    foreach (var message in messages)
-                    {
-                        if (LeaseToken.TryParse(message.Lease, out var lease))
-                        {
-                            _unsettled[message.Lease!] = (lease.Value, message.LeaseExpiresAt ?? DateTimeOffset.MaxValue);
-                        }
-                    }
+                    receiving.Enqueue(StartReceive(more, token));
                 }
-                foreach (var message in messages)
-                {
-                    _output.Writer.TryWrite(BrokerHubMessage.From(message));
-                }
+                var (received, reserved) = receiving.Dequeue();
+                Deliver(await received.ConfigureAwait(false), reserved);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -148,9 +145,69 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
             LogConsumerFailed(_logger, ex, Queue);
             failure = new HubException($"{ErrorCodes.InternalError.Code}: {ErrorCodes.InternalError.Title}");
         }
+        // Receives still out may yet lease messages: those are unsettled too, released below.
+        await _stop.CancelAsync().ConfigureAwait(false);
+        while (receiving.TryDequeue(out var pending))
+        {
+            try
+            {
+                Track(await pending.Messages.ConfigureAwait(false), pending.Reserved);
+            }
+            catch (Exception)
+            {
+                // It failed or was cancelled, so it leased nothing; its error, if any, was the loop's to report.
+            }
+        }
         _output.Writer.TryComplete(failure);
         await ReleaseAsync().ConfigureAwait(false);
         _ended(this);
+    }
+
+    private (Task<IReadOnlyList<BrokerMessage>>, int) StartReceive(int count, CancellationToken token) =>
+        (_broker.ReceiveAsync(_caller, Queue, count, _waitSeconds, _leaseSeconds, token), count);
+
+    /// <summary>Sets aside up to one receive's worth of <paramref name="free"/> credits; returns how many.</summary>
+    private int Reserve(int free)
+    {
+        var count = Math.Min(free, _maxReceive);
+        lock (_gate)
+        {
+            _reserved += Math.Max(count, 0);
+        }
+        return count;
+    }
+
+    private int FreeCredits()
+    {
+        lock (_gate)
+        {
+            return _credits - _unsettled.Count - _reserved;
+        }
+    }
+
+    private void Deliver(IReadOnlyList<BrokerMessage> messages, int reserved)
+    {
+        // Counted before they are written, so the client can never see more than its credits.
+        Track(messages, reserved);
+        foreach (var message in messages)
+        {
+            _output.Writer.TryWrite(BrokerHubMessage.From(message));
+        }
+    }
+
+    private void Track(IReadOnlyList<BrokerMessage> messages, int reserved)
+    {
+        lock (_gate)
+        {
+            _reserved -= reserved;
+            foreach (var message in messages)
+            {
+                if (LeaseToken.TryParse(message.Lease, out var lease))
+                {
+                    _unsettled[message.Lease!] = (lease.Value, message.LeaseExpiresAt ?? DateTimeOffset.MaxValue);
+                }
+            }
+        }
     }
 
     private async Task<int> WaitForCreditAsync(CancellationToken token)
@@ -175,7 +232,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
                         earliest = entry.ExpiresAt;
                     }
                 }
-                var free = _credits - _unsettled.Count;
+                var free = _credits - _unsettled.Count - _reserved;
                 if (free > 0)
                 {
                     return free;

@@ -109,6 +109,67 @@ public sealed class BrokerHubTests : IAsyncLifetime
         Assert.Equal(0, await StatAsync("work", "depth"));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_window_wider_than_one_receive_gets_every_message_once_and_never_more_than_the_window(string engine)
+    {
+        // 600 credits are three receives' worth: the consumer keeps two receives out at a time on an unordered queue.
+        const int Credits = 600;
+        const int Total = 2_000;
+        await using var server = engine == "postgres"
+            ? await RunningServer.StartAsync(new Dictionary<string, string?>
+            {
+                ["Storage:Engine"] = "postgres",
+                ["Storage:Postgres:ConnectionString"] = await Switchboard.Testing.TestPostgres.NewDatabaseAsync(),
+            })
+            : await RunningServer.StartAsync();
+        var token = await server.LoginAsync();
+        using (var client = server.CreateClient(token))
+        {
+            (await client.PostAsJsonAsync("v1/queues", new { name = "wide" })).EnsureSuccessStatusCode();
+        }
+        await using var hub = Builder(messagePack: true, $"{server.BaseAddress}hubs/broker?access_token={Uri.EscapeDataString(token)}").Build();
+        await hub.StartAsync().WaitAsync(Timeout);
+        var published = new List<Guid>();
+        for (var batch = 0; batch < Total / 100; batch++)
+        {
+            var answer = await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "wide",
+                Enumerable.Range(0, 100).Select(i => new BrokerHubPublishMessage { Body = Encoding.UTF8.GetBytes($"m-{batch}-{i}") }).ToArray()).WaitAsync(Timeout);
+            published.AddRange(answer.Select(p => p.Id));
+        }
+
+        using var stop = new CancellationTokenSource();
+        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "wide", Credits, (int?)null, stop.Token).WaitAsync(Timeout);
+        var received = new List<Guid>();
+        var unsettled = new Queue<BrokerHubMessage>();
+        var maxUnsettled = 0;
+        var settled = 0;
+        while (received.Count < Total)
+        {
+            var message = await stream.ReadAsync().AsTask().WaitAsync(Timeout);
+            received.Add(message.Id);
+            unsettled.Enqueue(message);
+            maxUnsettled = Math.Max(maxUnsettled, unsettled.Count);
+            if (unsettled.Count == Credits || received.Count == Total || !stream.TryPeek(out var _))
+            {
+                // Settle what is held, and count it as unsettled until the ack's answer says it committed.
+                var leases = unsettled.Select(m => m.Lease).ToArray();
+                var results = await hub.InvokeAsync<BrokerHubSettled[]>("Ack", "wide", leases).WaitAsync(Timeout);
+                Assert.All(results, r => Assert.True(r.Ok, r.Code));
+                settled += results.Length;
+                unsettled.Clear();
+            }
+        }
+        await stop.CancelAsync();
+
+        Assert.True(maxUnsettled <= Credits, $"The consumer held {maxUnsettled} unsettled messages with {Credits} credits.");
+        Assert.Equal(published.Order(), received.Order());
+        Assert.Equal(Total, settled);
+        using var stats = server.CreateClient(token);
+        Assert.Equal(0, (await stats.GetFromJsonAsync<JsonElement>("v1/queues/wide/stats")).GetProperty("depth").GetInt64());
+    }
+
     [Fact]
     public async Task Credit_widens_the_window_of_a_running_consumer()
     {
