@@ -10,6 +10,7 @@ namespace Switchboard.Postgres.Broker;
 /// listening on that channel and completes the in-memory waiters of that queue. The same connection holds the
 /// node's shared presence lock, which tells a starting node whether any other node is running. A dropped
 /// connection is replaced, and every waiter then looks again, since notifications may have been missed.
+/// The hot publish path does not NOTIFY inside its commit but <see cref="Announce"/>s afterwards (see there).
 /// </summary>
 internal sealed partial class BrokerNotifications(PostgresDatabase database, ILogger logger) : IAsyncDisposable
 {
@@ -25,7 +26,11 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
     private readonly CancellationTokenSource _stopping = new();
     // Cancels a wait outright (breaking the connection) when a polite stop does not end it in time.
     private readonly CancellationTokenSource _abort = new();
+    // Queues to announce to the other nodes, and a count of additions the announcer has yet to look at.
+    private readonly ConcurrentDictionary<string, byte> _announcements = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _announced = new(0);
     private Task? _loop;
+    private Task? _announcer;
     private volatile int _processId;
     private int _disposed;
 
@@ -37,6 +42,67 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
     {
         var connection = await ConnectAsync(whenAlone, cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => ListenAsync(connection), CancellationToken.None);
+        _announcer = Task.Run(AnnounceLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Tells every node, soon after a commit, that <paramref name="queue"/> has new messages. A NOTIFY inside the
+    /// commit holds PostgreSQL's one notify lock from before the commit's WAL flush until after it, so every
+    /// publishing commit of every node queued behind the previous one's fsync (profiled: most publish time waiting on
+    /// "Lock: object"). Sent here, on one connection per node, announcements of many commits share one NOTIFY; if
+    /// the node dies before sending, other nodes' receivers look again within their safety recheck.
+    /// </summary>
+    public void Announce(string queue)
+    {
+        if (_announcements.TryAdd(queue, 0))
+        {
+            _announced.Release();
+        }
+    }
+
+    private async Task AnnounceLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _announced.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                var queues = new List<string>();
+                foreach (var queue in _announcements.Keys)
+                {
+                    if (_announcements.TryRemove(queue, out _))
+                    {
+                        queues.Add(queue);
+                    }
+                }
+                if (queues.Count == 0)
+                {
+                    continue;
+                }
+                await using var connection = await database.OpenConnectionAsync(_stopping.Token).ConfigureAwait(false);
+                await using var batch = new NpgsqlBatch(connection)
+                {
+                    BatchCommands =
+                    {
+                        // A lost NOTIFY costs a recheck, not a message: its commit need not wait for a flush.
+                        new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"),
+                        new NpgsqlBatchCommand($"SELECT pg_notify('{Channel}', q) FROM unnest($1::text[]) AS q")
+                        {
+                            Parameters = { new NpgsqlParameter { Value = queues.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text } },
+                        },
+                    },
+                };
+                await batch.ExecuteNonQueryAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogAnnounceFailed(logger, ex);
+            }
+        }
     }
 
     /// <summary>The server process of the listening connection; 0 while reconnecting.</summary>
@@ -240,9 +306,14 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
             }
             await _loop.ConfigureAwait(false);
         }
+        if (_announcer is not null)
+        {
+            await _announcer.ConfigureAwait(false);
+        }
         SignalAll();
         _stopping.Dispose();
         _abort.Dispose();
+        _announced.Dispose();
     }
 
     [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "The broker's LISTEN connection failed; reconnecting")]
@@ -250,6 +321,9 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
 
     [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "The broker's LISTEN connection is back; waiting receivers look again")]
     private static partial void LogListenerRestored(ILogger logger);
+
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Announcing new messages to the other broker nodes failed; their receivers look again within seconds")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception);
 
     /// <summary>The long-poll receivers of one queue on this node.</summary>
     private sealed class WaiterSet : HashSet<TaskCompletionSource>;

@@ -45,16 +45,16 @@ internal sealed partial class PostgresBrokerStore
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (messages.All(m => m.IdempotencyKey is null))
         {
-            // The usual case is one round trip: insert and NOTIFY in one implicit transaction. A queue with a
-            // maxLength (or none at all) inserts nothing here and takes the locked path below.
+            // The usual case is one statement, one round trip; the other nodes hear of it right after the commit. A
+            // queue with a maxLength (or none at all) inserts nothing here and takes the locked path below.
             var ids = messages.Select(_ => Guid.CreateVersion7()).ToArray();
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(InsertCommand(messages.Select((m, i) => new Copy(queue, ids[i], m)).ToArray(), unboundedOnly: true));
-            batch.BatchCommands.Add(NotifyCommand(queue));
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (batch.BatchCommands[0].RecordsAffected == messages.Count)
             {
                 _notifications.Signal(queue);
+                _notifications.Announce(queue);
                 return ids.Select(id => new PublishResult(id, false)).ToArray();
             }
         }
@@ -571,13 +571,6 @@ internal sealed partial class PostgresBrokerStore
         p.Add(Array(copies.Select(c => c.Message.GroupKey).ToArray(), NpgsqlDbType.Text));
         p.Add(Array(copies.Select(c => (long)c.Message.Delay.TotalMilliseconds).ToArray(), NpgsqlDbType.Bigint));
         p.Add(Array(copies.Select(c => c.Message.TimeToLive is { } ttl ? (long?)ttl.TotalMilliseconds : null).ToArray(), NpgsqlDbType.Bigint));
-        return command;
-    }
-
-    private static NpgsqlBatchCommand NotifyCommand(string queue)
-    {
-        var command = new NpgsqlBatchCommand($"SELECT pg_notify('{BrokerNotifications.Channel}', $1)");
-        command.Parameters.Add(Text(queue));
         return command;
     }
 
