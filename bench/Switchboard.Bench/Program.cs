@@ -64,6 +64,12 @@ try
         {
             await RestQuietlyAsync(http, Workload.All.Single(w => w.Kind == WorkloadKind.RestRead), run: 0, TimeSpan.FromSeconds(settings.Quick ? 1 : 5));
         }
+        if (!settings.Quick && target is SwitchboardHubTarget chat && workloads.Any(w => w.Kind == WorkloadKind.ChatFanout))
+        {
+            // The chat fan-out path (and the runner's SignalR clients) are compiled and pooled only once they run.
+            await ChatQuietlyAsync($"{target.Name} W4 warm-up", t => ChatFanoutRunner.FanOutAsync(chat.Host, settings.ChatMembers,
+                settings.ChatRate, TimeSpan.FromSeconds(5), settings.RunTimeout, $"{target.Name} W4 warm-up", t));
+        }
     }
     // Round-robin: run 1 of every workload on every target, then run 2, … so that a change in machine load during the
     // benchmark spreads over all targets instead of favouring whoever ran in the quiet minutes.
