@@ -111,6 +111,8 @@ internal static class RestReadRunner
             "-t", Math.Min(Environment.ProcessorCount, clients).ToString(CultureInfo.InvariantCulture),
             "-c", clients.ToString(CultureInfo.InvariantCulture),
             "-d", $"{Math.Max(1, (int)Math.Round(duration.TotalSeconds))}s",
+            // wrk's default 2 s timeout would count a slow answer as an error; it is latency, and shows as such.
+            "--timeout", "30s",
             "-H", $"Authorization: Bearer {token}",
             "-s", script, url.ToString(),
         })
