@@ -10,7 +10,8 @@ namespace Switchboard.Server.Broker;
 /// One streaming consumer of one queue on one hub connection, with credit-based flow control: the consumer
 /// holds at most <c>credits</c> unsettled messages. A message counts from the moment it is leased until its ack or
 /// nack commits, or its lease expires. Receives are batched (up to the free credits, at most 256 per store call), two
-/// at a time on an unordered queue, and long-poll on the store's signal, so an idle consumer costs nothing.
+/// at a time on an unordered queue, and long-poll on the store's signal, so an idle consumer costs nothing; each
+/// receive's messages are pushed the moment it returns, whatever the other one is still waiting for.
 /// When the stream ends (the client cancels it or the connection drops) every unsettled message is nacked at once,
 /// so it goes back to the queue immediately instead of waiting for its lease to expire.
 /// </summary>
@@ -111,25 +112,46 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     {
         var token = _stop.Token;
         Exception? failure = null;
-        var receiving = new Queue<(Task<IReadOnlyList<BrokerMessage>> Messages, int Reserved)>();
+        var receiving = new List<(Task<IReadOnlyList<BrokerMessage>> Messages, int Reserved)>(_parallelReceives);
         try
         {
             while (true)
             {
-                if (receiving.Count == 0)
-                {
-                    var free = await WaitForCreditAsync(token).ConfigureAwait(false);
-                    receiving.Enqueue(StartReceive(Reserve(free), token));
-                }
+                var (free, changed, wait) = Look();
                 // While one receive is out, the next one is already on its way (unordered queues only, where the
                 // hand-out order between two batches is not promised): a store with a round trip per receive
                 // (PostgreSQL) then always has a receive to answer instead of waiting for this loop.
-                while (receiving.Count < _parallelReceives && Reserve(FreeCredits()) is > 0 and var more)
+                while (receiving.Count < _parallelReceives && free > 0)
                 {
-                    receiving.Enqueue(StartReceive(more, token));
+                    var count = Reserve(free);
+                    receiving.Add(StartReceive(count, token));
+                    free -= count;
                 }
-                var (received, reserved) = receiving.Dequeue();
-                Deliver(await received.ConfigureAwait(false), reserved);
+                // Whichever receive returns first is handed over at once: waiting for the one started earlier,
+                // which may be long-polling an empty queue, would hold the other's leased messages back unseen.
+                var waits = new Task[receiving.Count + 1];
+                for (var i = 0; i < receiving.Count; i++)
+                {
+                    waits[i] = receiving[i].Messages;
+                }
+                waits[^1] = changed;
+                try
+                {
+                    await Task.WhenAny(waits).WaitAsync(wait, _time, token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // A lease may have expired; look again.
+                }
+                for (var i = 0; i < receiving.Count; i++)
+                {
+                    if (receiving[i].Messages.IsCompleted)
+                    {
+                        var (received, reserved) = receiving[i];
+                        receiving.RemoveAt(i--);
+                        Deliver(await received.ConfigureAwait(false), reserved);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -147,7 +169,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         }
         // Receives still out may yet lease messages: those are unsettled too, released below.
         await _stop.CancelAsync().ConfigureAwait(false);
-        while (receiving.TryDequeue(out var pending))
+        foreach (var pending in receiving)
         {
             try
             {
@@ -172,17 +194,9 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         var count = Math.Min(free, _maxReceive);
         lock (_gate)
         {
-            _reserved += Math.Max(count, 0);
+            _reserved += count;
         }
         return count;
-    }
-
-    private int FreeCredits()
-    {
-        lock (_gate)
-        {
-            return _credits - _unsettled.Count - _reserved;
-        }
     }
 
     private void Deliver(IReadOnlyList<BrokerMessage> messages, int reserved)
@@ -210,44 +224,30 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         }
     }
 
-    private async Task<int> WaitForCreditAsync(CancellationToken token)
+    /// <summary>
+    /// Forgets expired leases and answers the free credits, a task that completes on the next change of the window,
+    /// and how long to wait at most before looking again (until the earliest lease expires).
+    /// </summary>
+    private (int Free, Task Changed, TimeSpan Wait) Look()
     {
-        while (true)
+        lock (_gate)
         {
-            Task changed;
-            TimeSpan wait;
-            lock (_gate)
+            var now = _time.GetUtcNow();
+            var earliest = DateTimeOffset.MaxValue;
+            foreach (var (lease, entry) in _unsettled)
             {
-                var now = _time.GetUtcNow();
-                var earliest = DateTimeOffset.MaxValue;
-                foreach (var (lease, entry) in _unsettled)
+                if (entry.ExpiresAt <= now)
                 {
-                    if (entry.ExpiresAt <= now)
-                    {
-                        // An expired lease is no longer this consumer's: the message is back in the queue.
-                        _unsettled.Remove(lease);
-                    }
-                    else if (entry.ExpiresAt < earliest)
-                    {
-                        earliest = entry.ExpiresAt;
-                    }
+                    // An expired lease is no longer this consumer's: the message is back in the queue.
+                    _unsettled.Remove(lease);
                 }
-                var free = _credits - _unsettled.Count - _reserved;
-                if (free > 0)
+                else if (entry.ExpiresAt < earliest)
                 {
-                    return free;
+                    earliest = entry.ExpiresAt;
                 }
-                changed = _changed.Task;
-                wait = earliest == DateTimeOffset.MaxValue ? LongestCreditWait : TimeSpan.FromTicks(Math.Min((earliest - now).Ticks, LongestCreditWait.Ticks));
             }
-            try
-            {
-                await changed.WaitAsync(wait + TimeSpan.FromMilliseconds(5), _time, token).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // A lease may have expired; look again.
-            }
+            var wait = earliest == DateTimeOffset.MaxValue ? LongestCreditWait : TimeSpan.FromTicks(Math.Min((earliest - now).Ticks, LongestCreditWait.Ticks));
+            return (_credits - _unsettled.Count - _reserved, _changed.Task, wait + TimeSpan.FromMilliseconds(5));
         }
     }
 
