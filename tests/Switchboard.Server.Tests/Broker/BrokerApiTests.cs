@@ -178,7 +178,7 @@ public sealed class BrokerApiTests : IAsyncLifetime
         using var badForce = await _client.DeleteAsync("v1/queues/q?force=maybe");
 
         await ProblemAssert.IsProblemAsync(json, HttpStatusCode.BadRequest, "malformed_json");
-        await ProblemAssert.IsProblemAsync(base64, HttpStatusCode.BadRequest, "validation_failed");
+        await ProblemAssert.IsProblemAsync(base64, HttpStatusCode.BadRequest, "invalid_body_encoding");
         await ProblemAssert.IsProblemAsync(priority, HttpStatusCode.BadRequest, "validation_failed");
         await ProblemAssert.IsProblemAsync(noBody, HttpStatusCode.BadRequest, "validation_failed");
         await ProblemAssert.IsProblemAsync(ordering, HttpStatusCode.BadRequest, "validation_failed");

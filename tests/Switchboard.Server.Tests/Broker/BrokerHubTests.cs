@@ -120,7 +120,7 @@ public sealed class BrokerHubTests : IAsyncLifetime
         {
             (await client.PostAsJsonAsync("v1/queues", new { name = "wide" })).EnsureSuccessStatusCode();
         }
-        await using var hub = await ConnectAsync(server, token, messagePack: true);
+        await using var hub = await BrokerHubTesting.ConnectAsync(server, token, messagePack: true);
         var published = new List<Guid>();
         for (var batch = 0; batch < Total / 100; batch++)
         {
