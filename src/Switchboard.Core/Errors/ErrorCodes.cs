@@ -58,7 +58,7 @@ public static class ErrorCodes
     public static readonly ErrorCode TopicNotFound = new("topic_not_found", 404, "The topic does not exist.");
     public static readonly ErrorCode TopicExists = new("topic_exists", 409, "A topic with this name already exists.");
     public static readonly ErrorCode SubscriptionNotFound = new("subscription_not_found", 404, "The subscription does not exist on this topic.");
-    public static readonly ErrorCode AlreadyConsuming = new("already_consuming", 409, "This connection already consumes the queue.");
+    public static readonly ErrorCode SubscriptionIdle = new("subscription_idle", 408, "The subscription held messages without an Ack, Nack or Credit for Broker:Hub:IdleSubscriptionSeconds; they were released.");
     public static readonly ErrorCode NotConsuming = new("not_consuming", 409, "This connection does not consume the queue.");
 
     // Chat

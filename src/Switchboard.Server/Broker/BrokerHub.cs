@@ -58,7 +58,8 @@ internal sealed class BrokerHub(
 
     /// <summary>
     /// Streams leased messages of <paramref name="queue"/>, never more than <paramref name="credits"/> unsettled;
-    /// <see cref="Ack"/>, <see cref="Nack"/> and <see cref="Credit"/> on this connection free or add credits.
+    /// <see cref="Ack"/>, <see cref="Nack"/> and <see cref="Credit"/> on this connection free or add credits. Replaces
+    /// this connection's earlier subscription to the queue, if any.
     /// </summary>
     public async Task<ChannelReader<BrokerHubMessage>> Subscribe(string queue, int credits, int? leaseSeconds, CancellationToken cancellationToken)
     {
@@ -71,9 +72,11 @@ internal sealed class BrokerHub(
             .ThrowIfInvalid();
         var info = await broker.GetQueueAsync(session.Caller, queue, cancellationToken);
         var consumer = new BrokerHubConsumer(broker, session.Caller, queue, info.Settings.Ordering, credits, leaseSeconds, options, time, consumerLogger, session.Remove);
-        if (!session.TryAdd(consumer))
+        // One subscription per queue per connection: a client that left its loop without cancelling the stream
+        // subscribes again, so the new one replaces the old, whose stream ends and whose messages are released first.
+        if (session.Replace(consumer) is { } previous)
         {
-            throw new SwitchboardException(ErrorCodes.AlreadyConsuming, $"This connection already consumes '{queue}'; use Credit to widen its window, or open another connection.");
+            await previous.DisposeAsync();
         }
         return consumer.Start(cancellationToken, lifetime.ApplicationStopping);
     }

@@ -250,21 +250,6 @@ public sealed class BrokerHubTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Subscribing_twice_to_one_queue_on_one_connection_is_refused()
-    {
-        await CreateQueueAsync("twice");
-        await using var hub = await ConnectAsync(messagePack: false);
-        await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "twice", 1, (int?)null).WaitAsync(CallTimeout);
-
-        var second = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "twice", 1, (int?)null).WaitAsync(CallTimeout);
-        var refused = await StreamErrorAsync(second);
-        var noQueue = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<int>("Credit", "missing", 1).WaitAsync(CallTimeout));
-
-        Assert.Contains("HubException: already_consuming: ", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("HubException: not_consuming: ", noQueue.Message, StringComparison.Ordinal);
-    }
-
     /// <summary>A stream refused by the server completes with the hub error inside the client's channel exception.</summary>
     private static async Task<HubException> StreamErrorAsync(ChannelReader<BrokerHubMessage> stream)
     {
