@@ -100,6 +100,8 @@ public sealed partial class UserService(
         {
             user = user with { PasswordHash = Hasher.HashPassword(user, password), UpdatedAt = now };
             await store.UpdateUserAsync(user with { FailedLogins = 0, LockedUntil = null }, keepAnAdmin: false, cancellationToken).ConfigureAwait(false);
+            // The new hash is a new security stamp: the token issued now must not meet the old one in the cache.
+            statusCache.Invalidate(user.Id);
         }
         else if (user.FailedLogins > 0 || user.LockedUntil is not null)
         {
