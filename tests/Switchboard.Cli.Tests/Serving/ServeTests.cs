@@ -82,6 +82,31 @@ public sealed class ServeTests : IDisposable
     }
 
     [Theory]
+    [InlineData("auto", false)]
+    [InlineData("text", true)]
+    public async Task Serve_logs_json_lines_to_redirected_output_and_readable_lines_when_asked(string format, bool text)
+    {
+        var data = _folder.Combine("data");
+        await using var process = SwitchboardProcess.Start(_folder.Path,
+            ["serve", "--urls", "http://127.0.0.1:0", "--data", data, "--Operations:Logs:ConsoleFormat=" + format]);
+
+        await process.WaitForListeningAsync();
+        await process.KillAsync();
+
+        Assert.Contains("Listening on http://127.0.0.1:", process.Out);
+        var logLines = process.Out.Split('\n').Where(l => l.Contains("initial admin user", StringComparison.Ordinal)).ToArray();
+        Assert.True(logLines.Length > 0, process.ToString());
+        if (text)
+        {
+            Assert.All(logLines, l => Assert.Matches(@"^\[\d\d:\d\d:\d\d WRN\] Created the initial admin user 'admin'", l));
+        }
+        else
+        {
+            Assert.All(logLines, l => Assert.StartsWith("{\"@t\":", l));
+        }
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Serve_with_values_of_the_wrong_type_names_each_key_and_opens_nothing(bool portTaken)
