@@ -245,6 +245,15 @@ public sealed partial class UserService(
         }
     }
 
+    /// <summary>
+    /// A lower-case LIKE pattern (escape character <c>\</c>) for usernames starting with <paramref name="prefix"/>; a
+    /// character no username has matches nothing, and <c>_</c> matches only itself.
+    /// </summary>
+    internal static string PrefixPattern(string prefix) =>
+        prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+            ? prefix.ToLowerInvariant().Replace("_", "\\_", StringComparison.Ordinal) + "%"
+            : "\\%\\%";
+
     internal static bool IsValidUsername(string? username) =>
         username is { Length: >= 3 and <= 64 } && username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
