@@ -20,6 +20,11 @@ public static class ChatRegistration
         services.TryAddSingleton<IDeliveryChannels, ConfiguredDeliveryChannels>();
         services.TryAddSingleton<ChatService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFileReadGrant, ChatFileGrant>());
+        // Chat answers the channel pipeline through interfaces that channels owns.
+        services.TryAddSingleton<ChatChannelHooks>();
+        services.TryAddSingleton<IConversationRecipients>(sp => sp.GetRequiredService<ChatChannelHooks>());
+        services.TryAddSingleton<IInboundMessageHandler>(sp => sp.GetRequiredService<ChatChannelHooks>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryStatusListener, ChatChannelHooks>(sp => sp.GetRequiredService<ChatChannelHooks>()));
         return services;
     }
 }

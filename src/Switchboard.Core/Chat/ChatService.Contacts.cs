@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Switchboard.Channels;
 using Switchboard.Errors;
 using Switchboard.Events;
 
