@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Switchboard.Channels;
 
 /// <summary>Log messages of channel delivery (event ids 6401–6449). Never logs credentials or message text.</summary>
-internal static partial class ChannelLog
+public static partial class ChannelLog
 {
     [LoggerMessage(EventId = 6401, Level = LogLevel.Information, Message = "Channel workers started for {Instances}")]
     public static partial void WorkersStarted(ILogger logger, string instances);

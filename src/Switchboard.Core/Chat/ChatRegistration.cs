@@ -12,7 +12,7 @@ public static class ChatRegistration
     /// Chat's options, service and file grant. Each engine registers its <see cref="IChatStore"/>; the server's hub
     /// registers <see cref="IChatEvents"/>, the files feature <see cref="IFileCatalog"/> (without one, attachments are refused).
     /// </summary>
-    public static IServiceCollection AddChatCore(this IServiceCollection services)
+    public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>());

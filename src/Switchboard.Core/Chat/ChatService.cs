@@ -208,7 +208,7 @@ public sealed partial class ChatService(
         return limit.Value;
     }
 
-    internal static SwitchboardException ConversationNotFound(Guid id) =>
+    public static SwitchboardException ConversationNotFound(Guid id) =>
         new(ErrorCodes.ConversationNotFound, $"Conversation '{id}' does not exist or you are not a member of it.");
 
     private static SwitchboardException MessageNotFound(Guid id) =>
