@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
 
 namespace Switchboard.Channels;
 
@@ -12,6 +13,10 @@ public static class ChannelsRegistration
     /// </summary>
     public static IServiceCollection AddChannels(this IServiceCollection services)
     {
+        if (services.AlreadyAdded<ChannelRegistry>())
+        {
+            return services;
+        }
         services.AddOptions<ChannelOptions>().BindConfiguration(ChannelOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChannelOptions>, ChannelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -35,6 +40,7 @@ public static class ChannelsRegistration
         services.TryAddSingleton<ChannelStatsQuery>();
         services.TryAddSingleton<DeliveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
+        services.AddHostedService<DeliverySweeper>();
         return services;
     }
 }

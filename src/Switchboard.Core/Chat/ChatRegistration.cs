@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Channels;
 using Switchboard.Files;
+using Switchboard.Hosting;
 
 namespace Switchboard.Chat;
 
@@ -14,6 +15,10 @@ public static class ChatRegistration
     /// </summary>
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
+        if (services.AlreadyAdded<ChatService>())
+        {
+            return services;
+        }
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
 
 namespace Switchboard.Files;
 
@@ -9,6 +10,10 @@ public static class FilesRegistration
     /// <summary>Uploads and downloads: the service, the content on disk, the catalogue chat reads, and expiry. Each engine registers its <see cref="IFileStore"/>.</summary>
     public static IServiceCollection AddFiles(this IServiceCollection services)
     {
+        if (services.AlreadyAdded<FileService>())
+        {
+            return services;
+        }
         services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilesOptions>, FilesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -14,6 +14,10 @@ public static class IdentityRegistration
     /// </summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services)
     {
+        if (services.AlreadyAdded<UserService>())
+        {
+            return services;
+        }
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
 
 namespace Switchboard.Presence;
 
@@ -12,6 +13,10 @@ public static class PresenceRegistration
     /// </summary>
     public static IServiceCollection AddPresence(this IServiceCollection services)
     {
+        if (services.AlreadyAdded<PresenceTracker>())
+        {
+            return services;
+        }
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
