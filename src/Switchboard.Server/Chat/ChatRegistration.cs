@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Switchboard.Chat;
+using Switchboard.Operations;
 using Switchboard.Presence;
-using Switchboard.Server.Operations;
+using Switchboard.Server.Presence;
 
 namespace Switchboard.Server.Chat;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Errors;
 using Switchboard.Server.Platform;
-using Switchboard.Storage;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Operations;
 
@@ -21,30 +21,15 @@ internal static class HealthApi
     private static Ok<HealthReport> Alive() => TypedResults.Ok(new HealthReport("alive", new Dictionary<string, string>()));
 
     /// <summary>200 with every check, or a 503 <c>unavailable</c> problem whose detail names the failing check.</summary>
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(
-        HttpContext context, IStorageHealth storage, IEnumerable<IReadinessCheck> others, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(HttpContext context, Readiness readiness, CancellationToken cancellationToken)
     {
-        var check = "storage:" + storage.Engine;
-        try
+        var report = await readiness.CheckAsync(cancellationToken);
+        if (report.Ready)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await storage.CheckAsync(timeout.Token);
-            var checks = new Dictionary<string, string> { [check] = "ok" };
-            foreach (var other in others)
-            {
-                check = other.Name;
-                await other.CheckAsync(timeout.Token);
-                checks[check] = "ok";
-            }
-            return TypedResults.Ok(new HealthReport("ready", checks));
+            return TypedResults.Ok(new HealthReport("ready", report.Checks));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var reason = ex is OperationCanceledException ? "no answer within 5 s" : ex.GetType().Name + ": " + ex.Message;
-            var problem = Problems.Create(context, ErrorCodes.Unavailable, $"The check '{check}' failed: {reason}");
-            problem.Extensions["checks"] = new Dictionary<string, string> { [check] = reason };
-            return TypedResults.Problem(problem);
-        }
+        var problem = Problems.Create(context, ErrorCodes.Unavailable, $"The check '{report.FailedCheck}' failed: {report.Reason}");
+        problem.Extensions["checks"] = new Dictionary<string, string> { [report.FailedCheck!] = report.Reason! };
+        return TypedResults.Problem(problem);
     }
 }
