@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Switchboard.Operations;
 
 namespace Switchboard.Postgres;
 
 internal static partial class PostgresLog
 {
-    [LoggerMessage(EventId = 1110, Level = LogLevel.Information, Message = "Applied PostgreSQL migration {Version} {Name}")]
+    [LoggerMessage(EventId = EventIds.Postgres.MigrationApplied, Level = LogLevel.Information, Message = "Applied PostgreSQL migration {Version} {Name}")]
     public static partial void MigrationApplied(ILogger logger, int version, string name);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Switchboard.Operations;
 
 namespace Switchboard.Sqlite;
 
@@ -88,6 +89,6 @@ public sealed partial class SqliteCheckpointer : IDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "A WAL checkpoint failed; it is retried shortly")]
+    [LoggerMessage(EventId = EventIds.Sqlite.CheckpointFailed, Level = LogLevel.Warning, Message = "A WAL checkpoint failed; it is retried shortly")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
 }

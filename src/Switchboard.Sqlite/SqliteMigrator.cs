@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Switchboard.Operations;
 using Switchboard.Storage;
 
 namespace Switchboard.Sqlite;
@@ -55,6 +56,6 @@ internal sealed partial class SqliteMigrator
         }
     }
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Applied SQLite migration {Version} {Name}")]
+    [LoggerMessage(EventId = EventIds.Sqlite.MigrationApplied, Level = LogLevel.Information, Message = "Applied SQLite migration {Version} {Name}")]
     private static partial void LogApplied(ILogger logger, int version, string name);
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Switchboard.Operations;
 
 namespace Switchboard.Sqlite;
 
@@ -176,13 +177,13 @@ public sealed partial class SqliteWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write batch of {Count} operations failed to commit; every operation in it failed")]
+    [LoggerMessage(EventId = EventIds.Sqlite.BatchFailed, Level = LogLevel.Error, Message = "A write batch of {Count} operations failed to commit; every operation in it failed")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Rolling back a failed write batch failed")]
+    [LoggerMessage(EventId = EventIds.Sqlite.RollbackFailed, Level = LogLevel.Error, Message = "Rolling back a failed write batch failed")]
     private static partial void LogRollbackFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A post-commit callback failed; the batch itself is committed")]
+    [LoggerMessage(EventId = EventIds.Sqlite.AfterCommitFailed, Level = LogLevel.Error, Message = "A post-commit callback failed; the batch itself is committed")]
     private static partial void LogAfterCommitFailed(ILogger logger, Exception exception);
 
     private interface IWriteRequest

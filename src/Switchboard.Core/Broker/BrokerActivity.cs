@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchboard.Hosting;
 
 namespace Switchboard.Broker;
 
@@ -10,14 +10,13 @@ namespace Switchboard.Broker;
 /// process CPU and memory, and a cached copy of every queue's stats that backs the per-queue gauges
 /// (so a Prometheus scrape never costs storage I/O). Samples every few seconds.
 /// </summary>
-public sealed partial class BrokerActivity : BackgroundService
+public sealed class BrokerActivity : PeriodicLoop
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
 
     private readonly IServiceProvider _services;
     private readonly BrokerMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly TimeSpan _interval;
     private readonly DateTimeOffset _startedAt;
     private readonly Lock _gate = new();
@@ -31,11 +30,11 @@ public sealed partial class BrokerActivity : BackgroundService
     /// starts, and on PostgreSQL the broker store needs the database that start-up opens.
     /// </param>
     public BrokerActivity(IServiceProvider services, BrokerMetrics metrics, TimeProvider time, ILogger<BrokerActivity> logger, TimeSpan? interval = null)
+        : base(time, logger)
     {
         _services = services;
         _metrics = metrics;
         _time = time;
-        _logger = logger;
         _interval = interval ?? TimeSpan.FromSeconds(5);
         _startedAt = time.GetUtcNow();
         _samples.Enqueue(new Sample(_startedAt, new Dictionary<string, BrokerCounts>()));
@@ -69,22 +68,13 @@ public sealed partial class BrokerActivity : BackgroundService
         return Totals(queue).RateSince(Sum(oldest.Totals, queue), seconds);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_interval, _time);
-        do
-        {
-            try
-            {
-                await SampleAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogSampleFailed(_logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override TimeSpan Interval => _interval;
+
+    protected override bool RunAtStart => true;
+
+    protected override string Name => "Sampling broker activity";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SampleAsync(cancellationToken);
 
     internal async Task SampleAsync(CancellationToken cancellationToken)
     {
@@ -131,9 +121,6 @@ public sealed partial class BrokerActivity : BackgroundService
         }
         return sum;
     }
-
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Sampling broker activity failed; figures may be stale until the next sample")]
-    private static partial void LogSampleFailed(ILogger logger, Exception exception);
 
     private sealed record Sample(DateTimeOffset At, IReadOnlyDictionary<string, BrokerCounts> Totals);
 }

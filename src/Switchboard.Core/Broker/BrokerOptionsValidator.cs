@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Switchboard.Broker;
 
-internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
+public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
 {
     public ValidateOptionsResult Validate(string? name, BrokerOptions options)
     {

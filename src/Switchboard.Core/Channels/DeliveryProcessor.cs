@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Switchboard.Broker;
-using Switchboard.Chat;
 
 namespace Switchboard.Channels;
 
@@ -18,12 +17,12 @@ namespace Switchboard.Channels;
 public sealed class DeliveryProcessor(
     IDeliveryStore store,
     IChannelAddressStore addressStore,
-    IChatStore chatStore,
+    IConversationRecipients recipients,
     BrokerService broker,
     ChannelRegistry registry,
     ChannelResilience resilience,
     IEnumerable<IChannelConnector> connectors,
-    IEnumerable<IChatEvents> chatEvents,
+    IEnumerable<IDeliveryStatusListener> statusListeners,
     ChannelMetrics metrics,
     TimeProvider time,
     ILogger<DeliveryProcessor> logger)
@@ -84,8 +83,8 @@ public sealed class DeliveryProcessor(
             return [To(job.Id, new Dictionary<string, string> { ["*"] = job.Recipient })];
         }
         var type = registry.TryGet(job.Channel, out var options) ? options.Type ?? "" : "";
-        var others = (await chatStore.ListMembersAsync(job.ConversationId, cancellationToken).ConfigureAwait(false))
-            .Select(m => m.UserId).Where(u => !string.Equals(u, job.SenderId, StringComparison.Ordinal)).ToArray();
+        var others = (await recipients.ListAsync(job.ConversationId, cancellationToken).ConfigureAwait(false))
+            .Where(u => !string.Equals(u, job.SenderId, StringComparison.Ordinal)).ToArray();
         var known = others.Length == 0 ? new Dictionary<string, IReadOnlyDictionary<string, string>>()
             : await addressStore.ListAsync(others, cancellationToken).ConfigureAwait(false);
         var deliveries = new List<Delivery>();
@@ -256,20 +255,18 @@ public sealed class DeliveryProcessor(
         : addresses.TryGetValue("*", out var any) ? any
         : null;
 
-    /// <summary>Tells the sender of a chat message how its delivery stands, when the status moved.</summary>
+    /// <summary>Tells the listeners (chat: the sender of the message) how a delivery stands, when its status moved.</summary>
     public async Task PushStatusAsync(DeliveryChange? change, CancellationToken cancellationToken)
     {
-        if (change is not { StatusChanged: true, Delivery: { ConversationId: { } conversation, MessageId: { } messageId, SenderId: { } sender } delivery })
+        if (change is not { StatusChanged: true, Delivery: { } delivery })
         {
             return;
         }
-        var update = new MessageStatusUpdate(conversation, messageId, delivery.Channel, delivery.Status, delivery.ErrorCode, delivery.ErrorMessage,
-            delivery.UpdatedAt);
-        foreach (var events in chatEvents)
+        foreach (var listener in statusListeners)
         {
             try
             {
-                await events.MessageStatusAsync(sender, update, cancellationToken).ConfigureAwait(false);
+                await listener.StatusChangedAsync(delivery, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

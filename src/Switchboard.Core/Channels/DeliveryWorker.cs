@@ -8,23 +8,17 @@ namespace Switchboard.Channels;
 /// <summary>
 /// Consumes <c>$sys.delivery.&lt;instance&gt;</c> for every configured instance: up to <c>Channels:Delivery:Concurrency</c>
 /// jobs at a time under a lease, each acked only after its outcome is recorded. A disabled instance's jobs wait in its
-/// queue. Also re-enqueues deliveries a crash left <c>accepted</c> between their commit and their publish. Does nothing
-/// when no instance is configured. The broker and the store are resolved once started: PostgreSQL opens at start-up.
+/// queue. Does nothing when no instance is configured; <see cref="DeliverySweeper"/> re-enqueues what a crash left behind.
+/// The broker is resolved once started: PostgreSQL opens at start-up.
 /// </summary>
 public sealed class DeliveryWorker(
     IServiceProvider services,
     ChannelRegistry registry,
-    TimeProvider time,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private BrokerService Broker => services.GetRequiredService<BrokerService>();
 
     private DeliveryProcessor Processor => services.GetRequiredService<DeliveryProcessor>();
-
-    private IDeliveryStore Store => services.GetRequiredService<IDeliveryStore>();
-
-    /// <summary>How long a delivery may stay <c>accepted</c> before the sweep publishes its job again.</summary>
-    private static readonly TimeSpan AcceptedGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>Creates the delivery queues of every configured instance and the delivery dead-letter queue.</summary>
     public async Task EnsureQueuesAsync(CancellationToken cancellationToken)
@@ -50,7 +44,7 @@ public sealed class DeliveryWorker(
         }
         await EnsureQueuesAsync(stoppingToken).ConfigureAwait(false);
         ChannelLog.WorkersStarted(logger, string.Join(", ", names));
-        var loops = names.Select(name => RunAsync(name, stoppingToken)).Append(SweepAsync(stoppingToken));
+        var loops = names.Select(name => RunAsync(name, stoppingToken));
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
@@ -135,36 +129,4 @@ public sealed class DeliveryWorker(
 
     private static LeaseToken Lease(BrokerMessage message) =>
         LeaseToken.TryParse(message.Lease, out var lease) ? lease.Value : throw new InvalidOperationException("A received message has no lease.");
-
-    private async Task SweepAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    var store = Store;
-                    var stale = await store.ListStaleAsync(DeliveryStatus.Accepted, time.GetUtcNow() - AcceptedGrace, 500, stoppingToken).ConfigureAwait(false);
-                    foreach (var delivery in stale)
-                    {
-                        await Processor.EnqueueAsync(delivery, delivery.Hop, DeliveryProcessor.FirstKey(delivery), stoppingToken).ConfigureAwait(false);
-                        await store.MarkAsync([delivery.Id], DeliveryStatus.Accepted, DeliveryStatus.Queued, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                    }
-                    if (stale.Count > 0)
-                    {
-                        ChannelLog.Requeued(logger, stale.Count);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    ChannelLog.WorkerFaulted(logger, ex, "sweep");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
 }

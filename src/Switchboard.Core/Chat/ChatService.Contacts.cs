@@ -1,7 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Switchboard.Channels;
 using Switchboard.Errors;
 using Switchboard.Events;
+using Switchboard.Operations;
 
 namespace Switchboard.Chat;
 
@@ -113,9 +115,9 @@ public sealed partial class ChatService
         Guid ConversationId, Guid MessageId, long Seq, string Channel, string Address, string? ContactName, string ProviderMessageId,
         string Text, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Message {MessageId} from a contact on {Channel} landed in conversation {ConversationId}")]
+    [LoggerMessage(EventId = EventIds.Chat.ContactMessageReceived, Level = LogLevel.Information, Message = "Message {MessageId} from a contact on {Channel} landed in conversation {ConversationId}")]
     private static partial void LogReceived(ILogger logger, Guid messageId, Guid conversationId, string channel);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Inbox user '{UserName}' of channel {Channel} does not exist or is disabled; not adding them to the contact's conversation")]
+    [LoggerMessage(EventId = EventIds.Chat.InboxUserMissing, Level = LogLevel.Warning, Message = "Inbox user '{UserName}' of channel {Channel} does not exist or is disabled; not adding them to the contact's conversation")]
     private static partial void LogInboxUserMissing(ILogger logger, string userName, string channel);
 }

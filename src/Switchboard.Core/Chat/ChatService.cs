@@ -7,6 +7,7 @@ using Switchboard.Errors;
 using Switchboard.Events;
 using Switchboard.Files;
 using Switchboard.Identity;
+using Switchboard.Operations;
 
 namespace Switchboard.Chat;
 
@@ -208,18 +209,18 @@ public sealed partial class ChatService(
         return limit.Value;
     }
 
-    internal static SwitchboardException ConversationNotFound(Guid id) =>
+    public static SwitchboardException ConversationNotFound(Guid id) =>
         new(ErrorCodes.ConversationNotFound, $"Conversation '{id}' does not exist or you are not a member of it.");
 
     private static SwitchboardException MessageNotFound(Guid id) =>
         new(ErrorCodes.ChatMessageNotFound, $"Message '{id}' does not exist in this conversation.");
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Pushing {Event} live failed; clients catch up with Sync")]
+    [LoggerMessage(EventId = EventIds.Chat.LiveFailed, Level = LogLevel.Warning, Message = "Pushing {Event} live failed; clients catch up with Sync")]
     private static partial void LogLiveFailed(ILogger logger, Exception exception, string @event);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Conversation {ConversationId} ({Kind}) created by {UserId}")]
+    [LoggerMessage(EventId = EventIds.Chat.ConversationCreated, Level = LogLevel.Information, Message = "Conversation {ConversationId} ({Kind}) created by {UserId}")]
     private static partial void LogCreated(ILogger logger, Guid conversationId, ConversationKind kind, string userId);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Conversation {ConversationId} deleted by {UserId}")]
+    [LoggerMessage(EventId = EventIds.Chat.ConversationDeleted, Level = LogLevel.Information, Message = "Conversation {ConversationId} deleted by {UserId}")]
     private static partial void LogDeleted(ILogger logger, Guid conversationId, string userId);
 }

@@ -1,3 +1,5 @@
+using Switchboard.Channels;
+
 namespace Switchboard.Chat;
 
 /// <param name="LastSeq">The sequence number of the newest message (0 when empty).</param>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Broker;
+using Switchboard.Operations;
 
 namespace Switchboard.Events;
 
@@ -23,6 +24,6 @@ public sealed partial class SystemEventPublisher(IBrokerStore store, TimeProvide
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The system event {Event} could not be published")]
+    [LoggerMessage(EventId = EventIds.Events.PublishFailed, Level = LogLevel.Warning, Message = "The system event {Event} could not be published")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string @event);
 }

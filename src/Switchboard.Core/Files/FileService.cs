@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Errors;
 using Switchboard.Identity;
+using Switchboard.Operations;
 
 namespace Switchboard.Files;
 
@@ -364,18 +365,18 @@ public sealed partial class FileService(
         return error;
     }
 
-    [LoggerMessage(EventId = 9401, Level = LogLevel.Debug, Message = "Upload {Id} created by {OwnerId} for {Length} bytes")]
+    [LoggerMessage(EventId = EventIds.Files.UploadCreated, Level = LogLevel.Debug, Message = "Upload {Id} created by {OwnerId} for {Length} bytes")]
     private static partial void LogCreated(ILogger logger, Guid id, string ownerId, long length);
 
-    [LoggerMessage(EventId = 9402, Level = LogLevel.Information, Message = "Upload {Id} completed with {Length} bytes")]
+    [LoggerMessage(EventId = EventIds.Files.Completed, Level = LogLevel.Information, Message = "Upload {Id} completed with {Length} bytes")]
     private static partial void LogCompleted(ILogger logger, Guid id, long length);
 
-    [LoggerMessage(EventId = 9403, Level = LogLevel.Warning, Message = "Upload {Id} discarded: declared SHA-256 {Expected}, received {Actual}")]
+    [LoggerMessage(EventId = EventIds.Files.ChecksumMismatch, Level = LogLevel.Warning, Message = "Upload {Id} discarded: declared SHA-256 {Expected}, received {Actual}")]
     private static partial void LogChecksumMismatch(ILogger logger, Guid id, string expected, string actual);
 
-    [LoggerMessage(EventId = 9404, Level = LogLevel.Information, Message = "Upload {Id} interrupted at {Offset} of {Length} bytes; it can resume")]
+    [LoggerMessage(EventId = EventIds.Files.Interrupted, Level = LogLevel.Information, Message = "Upload {Id} interrupted at {Offset} of {Length} bytes; it can resume")]
     private static partial void LogInterrupted(ILogger logger, Guid id, long offset, long length);
 
-    [LoggerMessage(EventId = 9405, Level = LogLevel.Error, Message = "File {Id} is complete in the database but its content is missing")]
+    [LoggerMessage(EventId = EventIds.Files.ContentMissing, Level = LogLevel.Error, Message = "File {Id} is complete in the database but its content is missing")]
     private static partial void LogContentMissing(ILogger logger, Guid id);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 using Switchboard.Hosting;
+using Switchboard.Operations;
 
 namespace Switchboard.Identity;
 
@@ -181,12 +182,12 @@ public sealed partial class SigningKeyRing
 
     internal sealed record KeyFile(string Kid, DateTimeOffset CreatedAt, string PrivateKey);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created signing key {Kid} in {Folder}")]
+    [LoggerMessage(EventId = EventIds.Identity.KeyCreated, Level = LogLevel.Information, Message = "Created signing key {Kid} in {Folder}")]
     private static partial void LogKeyCreated(ILogger logger, string kid, string folder);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Deleted expired signing key file {File}")]
+    [LoggerMessage(EventId = EventIds.Identity.KeyPruned, Level = LogLevel.Information, Message = "Deleted expired signing key file {File}")]
     private static partial void LogKeyPruned(ILogger logger, string file);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Signing key file {Path} cannot be read; it is ignored")]
+    [LoggerMessage(EventId = EventIds.Identity.KeyUnreadable, Level = LogLevel.Error, Message = "Signing key file {Path} cannot be read; it is ignored")]
     private static partial void LogKeyUnreadable(ILogger logger, Exception exception, string path);
 }

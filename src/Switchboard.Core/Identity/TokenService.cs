@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Errors;
 using Switchboard.Events;
+using Switchboard.Operations;
 
 namespace Switchboard.Identity;
 
@@ -97,6 +98,6 @@ public sealed partial class TokenService(
     private static SwitchboardException InvalidRefreshToken() =>
         new(ErrorCodes.InvalidRefreshToken, "The refresh token is unknown, expired or revoked; log in again.");
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "A used refresh token was presented again for user {UserId}; revoked session {FamilyId}")]
+    [LoggerMessage(EventId = EventIds.Identity.Reuse, Level = LogLevel.Warning, Message = "A used refresh token was presented again for user {UserId}; revoked session {FamilyId}")]
     private static partial void LogReuse(ILogger logger, Guid userId, Guid familyId);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchboard.Errors;
 using Switchboard.Events;
+using Switchboard.Operations;
 
 namespace Switchboard.Identity;
 
@@ -276,12 +277,12 @@ public sealed partial class UserService(
         return ex;
     }
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Created user {UserId} '{Username}' with role {Role}")]
+    [LoggerMessage(EventId = EventIds.Identity.UserCreated, Level = LogLevel.Information, Message = "Created user {UserId} '{Username}' with role {Role}")]
     private static partial void LogUserCreated(ILogger logger, Guid userId, string username, string role);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Locked user {UserId} '{Username}' until {Until} after repeated failed logins")]
+    [LoggerMessage(EventId = EventIds.Identity.LockedOut, Level = LogLevel.Warning, Message = "Locked user {UserId} '{Username}' until {Until} after repeated failed logins")]
     private static partial void LogLockedOut(ILogger logger, Guid userId, string username, DateTimeOffset until);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Disabled user {UserId} '{Username}'")]
+    [LoggerMessage(EventId = EventIds.Identity.UserDisabled, Level = LogLevel.Information, Message = "Disabled user {UserId} '{Username}'")]
     private static partial void LogUserDisabled(ILogger logger, Guid userId, string username);
 }

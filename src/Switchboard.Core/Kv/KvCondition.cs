@@ -1,7 +1,7 @@
 namespace Switchboard.Kv;
 
 /// <summary>The write conditions every engine applies the same way.</summary>
-internal static class KvCondition
+public static class KvCondition
 {
     /// <summary>Null when the condition holds; otherwise the failure to report, carrying the key's current revision.</summary>
     /// <param name="expectedRevision">Null: none; 0: the key must not exist; otherwise its current revision.</param>

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
+using Switchboard.Operations;
 
 namespace Switchboard.Kv;
 
@@ -11,58 +12,43 @@ namespace Switchboard.Kv;
 /// count an expiration twice.
 /// </summary>
 internal sealed partial class KvMaintenance(IServiceProvider services, IOptions<KvOptions> options, TimeProvider time, ILogger<KvMaintenance> logger)
-    : BackgroundService
+    : PeriodicLoop(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string Name => "KV maintenance";
+
+    private KvService Service => services.GetRequiredService<KvService>();
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        // Resolved here, not in the constructor: hosted services are built before the storage engine has
-        // started, and a PostgreSQL store can only be created once the engine has opened its database.
-        var service = services.GetRequiredService<KvService>();
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        try
+        // The counts are stored even when the sweep then fails, and the other way round.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        var removed = await Service.SweepAsync(cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await RunOnceAsync(service, stoppingToken).ConfigureAwait(false);
-            }
+            LogSwept(Logger, removed);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-        // Counts gathered since the last tick would be lost with the process; store them on the way out.
-        await RunStepAsync(service.FlushReadCountsAsync, "store hit and miss counts", CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task RunOnceAsync(KvService service, CancellationToken cancellationToken)
-    {
-        await RunStepAsync(service.FlushReadCountsAsync, "store hit and miss counts", cancellationToken).ConfigureAwait(false);
-        await RunStepAsync(async ct =>
-        {
-            var removed = await service.SweepAsync(ct).ConfigureAwait(false);
-            if (removed > 0)
-            {
-                LogSwept(logger, removed);
-            }
-        }, "remove expired keys", cancellationToken).ConfigureAwait(false);
-    }
+    // Counts gathered since the last tick would be lost with the process; store them on the way out.
+    protected override Task StoppedAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
-    private async Task RunStepAsync(Func<CancellationToken, Task> step, string what, CancellationToken cancellationToken)
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await step(cancellationToken).ConfigureAwait(false);
+            await Service.FlushReadCountsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // A storage hiccup must not stop the timer; the next tick retries.
-            LogStepFailed(logger, ex, what);
+            LogFlushFailed(Logger, ex);
         }
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "Removed {Count} expired KV keys")]
+    [LoggerMessage(EventId = EventIds.Kv.ExpiredKeysRemoved, Level = LogLevel.Debug, Message = "Removed {Count} expired KV keys")]
     private static partial void LogSwept(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "KV maintenance could not {What}; it retries on the next tick")]
-    private static partial void LogStepFailed(ILogger logger, Exception exception, string what);
+    [LoggerMessage(EventId = EventIds.Kv.FlushFailed, Level = LogLevel.Warning, Message = "KV maintenance could not store hit and miss counts; it retries on the next tick")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
 }

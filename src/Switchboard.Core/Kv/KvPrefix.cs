@@ -3,7 +3,7 @@ using System.Text;
 namespace Switchboard.Kv;
 
 /// <summary>Turns a key prefix into a range both engines can walk with their key index.</summary>
-internal static class KvPrefix
+public static class KvPrefix
 {
     /// <summary>
     /// The smallest string greater than every string that starts with <paramref name="prefix"/>, in code point

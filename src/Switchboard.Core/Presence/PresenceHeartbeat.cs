@@ -1,36 +1,31 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Hosting;
 
 namespace Switchboard.Presence;
 
 /// <summary>Drives <see cref="PresenceTracker.TickAsync"/>: idle checks every second, the store heartbeat on its interval; clears this node's share on shutdown.</summary>
-internal sealed class PresenceHeartbeat(PresenceTracker tracker, IOptions<PresenceOptions> options, TimeProvider time) : BackgroundService
+internal sealed class PresenceHeartbeat(PresenceTracker tracker, IOptions<PresenceOptions> options, TimeProvider time, ILogger<PresenceHeartbeat> logger)
+    : PeriodicLoop(time, logger)
 {
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private long _lastBeat = long.MinValue;
+
+    protected override TimeSpan Interval => options.Value.Heartbeat < IdleCheck ? options.Value.Heartbeat : IdleCheck;
+
+    protected override bool RunAtStart => true;
+
+    protected override string Name => "The presence heartbeat";
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var heartbeat = options.Value.Heartbeat;
-        var tick = heartbeat < IdleCheck ? heartbeat : IdleCheck;
-        using var timer = new PeriodicTimer(tick, time);
-        var lastBeat = long.MinValue;
-        try
+        var beat = _lastBeat == long.MinValue || Time.GetElapsedTime(_lastBeat) >= options.Value.Heartbeat;
+        if (beat)
         {
-            do
-            {
-                var beat = lastBeat == long.MinValue || time.GetElapsedTime(lastBeat) >= heartbeat;
-                if (beat)
-                {
-                    lastBeat = time.GetTimestamp();
-                }
-                await tracker.TickAsync(beat, stoppingToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            _lastBeat = Time.GetTimestamp();
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+        await tracker.TickAsync(beat, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Switchboard.Operations;
 
 namespace Switchboard.Presence;
 
@@ -182,10 +183,10 @@ public sealed partial class PresenceTracker
         }
     }
 
-    [LoggerMessage(EventId = 4501, Level = LogLevel.Warning, Message = "Presence could not be stored ({What}); it is corrected by the next change or heartbeat.")]
+    [LoggerMessage(EventId = EventIds.Presence.StoreFailed, Level = LogLevel.Warning, Message = "Presence could not be stored ({What}); it is corrected by the next change or heartbeat.")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string what);
 
-    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "The presence change of user {UserId} could not be sent to the user's peers.")]
+    [LoggerMessage(EventId = EventIds.Presence.NotifyFailed, Level = LogLevel.Warning, Message = "The presence change of user {UserId} could not be sent to the user's peers.")]
     private static partial void LogNotifyFailed(ILogger logger, Exception exception, string userId);
 
     private sealed class Connection(string userId, long connectedAt)

@@ -171,7 +171,7 @@ internal sealed partial class PostgresBrokerStore
         if (due.Count > 0)
         {
             await NotifyAsync(connection, null, due, cancellationToken).ConfigureAwait(false);
-            _notifications.Signal(due);
+            _listener.Signal(due);
         }
 
         if (Stopwatch.GetTimestamp() >= state.NextDedupCleanup)
@@ -202,7 +202,7 @@ internal sealed partial class PostgresBrokerStore
         }
         var woken = await ReleaseAsync(connection, transaction, rows, "lease_expired", null, TimeSpan.Zero, deadLetter: false, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _notifications.Signal(woken);
+        _listener.Signal(woken);
     }
 
     /// <summary>
@@ -313,7 +313,7 @@ internal sealed partial class PostgresBrokerStore
             }
         }
         var wake = woken.ToArray();
-        var notify = new NpgsqlBatchCommand($"SELECT pg_notify('{BrokerNotifications.Channel}', q) FROM unnest($1::text[]) AS q");
+        var notify = new NpgsqlBatchCommand($"SELECT pg_notify('{NodeListener.Channel}', q) FROM unnest($1::text[]) AS q");
         notify.Parameters.Add(Array(wake, NpgsqlDbType.Text));
         batch.BatchCommands.Add(notify);
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

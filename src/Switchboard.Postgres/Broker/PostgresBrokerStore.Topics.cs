@@ -122,7 +122,7 @@ internal sealed partial class PostgresBrokerStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var (results, queues) = await PublishToTopicInTransactionAsync(connection, transaction, topic, subject, messages, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _notifications.Signal(queues);
+        _listener.Signal(queues);
         return results;
     }
 

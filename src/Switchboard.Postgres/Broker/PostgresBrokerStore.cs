@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Switchboard.Broker;
 using Switchboard.Errors;
+using Switchboard.Operations;
 
 namespace Switchboard.Postgres.Broker;
 
@@ -12,7 +13,7 @@ namespace Switchboard.Postgres.Broker;
 /// The broker on the scale-out engine, where every node competes for the same rows. The lease lives in the row
 /// (<c>lease_until</c>, <c>lease_nonce</c>, a delivery count bumped by the receive itself), taken with
 /// <c>FOR UPDATE SKIP LOCKED</c>; ordered queues also serialise their receives with a per-queue advisory lock.
-/// Commits that make messages deliverable send <c>NOTIFY</c>, which <see cref="BrokerNotifications"/> turns into
+/// Commits that make messages deliverable send <c>NOTIFY</c>, which <see cref="NodeListener"/> turns into
 /// wake-ups of long-poll receivers on every node. One node at a time sweeps (lease expiry, dead letters, TTL,
 /// retention, idempotency keys), elected by a session advisory lock.
 /// </summary>
@@ -46,7 +47,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
     private readonly BrokerOptions _options;
     private readonly ILogger _logger;
     private readonly BrokerMetrics? _metrics;
-    private readonly BrokerNotifications _notifications;
+    private readonly NodeListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _sweeper;
     private int _disposed;
@@ -59,7 +60,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         _options = options;
         _logger = logger;
         _metrics = metrics;
-        _notifications = new BrokerNotifications(database, logger);
+        _listener = new NodeListener(database, logger);
         metrics?.ObserveDepth(() => _depths.Select(d => BrokerMetrics.Depth(d.Key, d.Value)).ToArray());
     }
 
@@ -69,12 +70,12 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await _notifications.StartAsync(EndAllLeasesAsync, cancellationToken).ConfigureAwait(false);
+        await _listener.StartAsync(EndAllLeasesAsync, cancellationToken).ConfigureAwait(false);
         _sweeper = Task.Run(SweepLoopAsync, CancellationToken.None);
     }
 
     /// <summary>The server process of this node's LISTEN connection; 0 while it reconnects.</summary>
-    internal int ListenerProcessId => _notifications.ProcessId;
+    internal int ListenerProcessId => _listener.ProcessId;
 
     public async Task<QueueInfo> CreateQueueAsync(string name, QueueSettings settings, CancellationToken cancellationToken = default)
     {
@@ -128,7 +129,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         // New settings may make messages deliverable (another ordering, a longer maxDeliveries).
         await NotifyAsync(connection, transaction, [name], cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _notifications.Signal(name);
+        _listener.Signal(name);
         return updated;
     }
 
@@ -158,7 +159,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         }
         await NotifyAsync(connection, transaction, [name], cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _notifications.Signal(name);
+        _listener.Signal(name);
     }
 
     public async Task<long> PurgeAsync(string name, CancellationToken cancellationToken = default)
@@ -176,7 +177,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         {
             throw QueueNotFound(name);
         }
-        _notifications.Signal(name);
+        _listener.Signal(name);
         return count;
     }
 
@@ -216,7 +217,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         {
             await _sweeper.ConfigureAwait(false);
         }
-        await _notifications.DisposeAsync().ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -281,7 +282,7 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
         {
             return;
         }
-        await using var command = new NpgsqlCommand($"SELECT pg_notify('{BrokerNotifications.Channel}', q) FROM unnest($1::text[]) AS q", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT pg_notify('{NodeListener.Channel}', q) FROM unnest($1::text[]) AS q", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = queues.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -305,18 +306,18 @@ internal sealed partial class PostgresBrokerStore : IBrokerStore, IAsyncDisposab
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "No other broker node is running; ended {Count} leases left from before the restart")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.PostgresLeasesEnded, Level = LogLevel.Information, Message = "No other broker node is running; ended {Count} leases left from before the restart")]
     private static partial void LogLeasesEnded(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "A broker sweep failed; it is retried on the next tick")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.PostgresSweepFailed, Level = LogLevel.Error, Message = "A broker sweep failed; it is retried on the next tick")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Queue {Queue} has no dead-letter queue; a rejected message {MessageId} was deleted")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.PostgresRejectedDropped, Level = LogLevel.Warning, Message = "Queue {Queue} has no dead-letter queue; a rejected message {MessageId} was deleted")]
     private static partial void LogRejectedDropped(ILogger logger, string queue, Guid messageId);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "This node now sweeps the broker (lease expiry, dead letters, TTL, retention)")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.PostgresSweeperElected, Level = LogLevel.Information, Message = "This node now sweeps the broker (lease expiry, dead letters, TTL, retention)")]
     private static partial void LogSweeperElected(ILogger logger);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "This node lost the broker sweeper lock; another node takes over")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.PostgresSweeperLost, Level = LogLevel.Warning, Message = "This node lost the broker sweeper lock; another node takes over")]
     private static partial void LogSweeperLost(ILogger logger, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Switchboard.Broker;
+using Switchboard.Channels;
 using Switchboard.Chat;
 using Switchboard.Postgres.Broker;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Channels;
-using Switchboard.Chat;
 using Switchboard.Errors;
 
 namespace Switchboard.Server.Channels;
@@ -14,7 +13,7 @@ namespace Switchboard.Server.Channels;
 /// (HMAC-SHA256 of the raw body with the app secret) and verification handshake, Telegram's secret-token header.
 /// A request that fails the check is refused with 401 before anything is read into the store. Status reports move
 /// deliveries forward only, so repeats and out-of-order reports are harmless. Contacts' messages land in their
-/// conversations (<see cref="ChatService.ReceiveFromContactAsync"/>).
+/// conversations through <see cref="IInboundMessageHandler"/> (chat).
 /// </summary>
 internal static class ChannelWebhooksApi
 {
@@ -41,7 +40,7 @@ internal static class ChannelWebhooksApi
     }
 
     private static async Task<Ok<WebhookReceipt>> ReceiveAsync(string name, HttpContext context, ChannelRegistry registry, IDeliveryStore store,
-        DeliveryProcessor processor, ChatService chat, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        DeliveryProcessor processor, IInboundMessageHandler inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var instance = registry.Get(name);
         var body = await ReadBodyAsync(context.Request, ct);
@@ -105,8 +104,7 @@ internal static class ChannelWebhooksApi
             var stored = 0;
             foreach (var message in inbound)
             {
-                var result = await chat.ReceiveFromContactAsync(message, instance.Inbox, ct);
-                stored += result.Duplicate ? 0 : 1;
+                stored += await inbox.ReceiveAsync(message, instance.Inbox, ct) ? 1 : 0;
             }
             return TypedResults.Ok(new WebhookReceipt(reports.Count, applied, inbound.Count, stored));
         }

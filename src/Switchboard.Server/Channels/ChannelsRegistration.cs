@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Channels;
 using Switchboard.Notifications;
 
@@ -6,33 +5,11 @@ namespace Switchboard.Server.Channels;
 
 internal static class ChannelsRegistration
 {
-    /// <summary>Channel instances, connectors, resilience, the delivery workers and the notifier.</summary>
+    /// <summary>Channels and the notifier, registered by Core; their HTTP side is mapped by <c>MapChannelsApi</c>.</summary>
     public static WebApplicationBuilder AddChannels(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        services.AddOptions<ChannelOptions>().BindConfiguration(ChannelOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ChannelOptions>, ChannelOptionsValidator>();
-        services.AddSingleton<ChannelRegistry>();
-        // Runtime enable/disable applies to what chat may name too.
-        services.AddSingleton<IDeliveryChannels>(sp => sp.GetRequiredService<ChannelRegistry>());
-        services.AddSingleton<OutboundAddressGuard>();
-        services.AddSingleton<ChannelHttp>();
-        services.AddSingleton<ChannelResilience>();
-        services.AddSingleton<ChannelMetrics>();
-        services.AddSingleton<IChannelConnector, WhatsAppConnector>();
-        services.AddSingleton<IChannelConnector, InstagramConnector>();
-        services.AddSingleton<IChannelConnector, TelegramConnector>();
-        services.AddSingleton<IChannelConnector, SlackConnector>();
-        services.AddSingleton<IChannelConnector, DiscordConnector>();
-        services.AddSingleton<IChannelConnector, WebhookConnector>();
-        services.AddSingleton<IChannelConnector, EmailConnector>();
-        services.AddSingleton<DeliveryProcessor>();
-        services.AddSingleton<ChannelAddressService>();
-        services.AddSingleton<DeliveryDeadLetters>();
-        services.AddSingleton<ChannelStatsQuery>();
-        services.AddSingleton<DeliveryWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
-        services.AddSingleton<NotificationService>();
+        builder.Services.AddChannels();
+        builder.Services.AddNotifications();
         return builder;
     }
 }

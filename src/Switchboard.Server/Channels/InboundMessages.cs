@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Switchboard.Chat;
+using Switchboard.Channels;
 
 namespace Switchboard.Server.Channels;
 

@@ -2,15 +2,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Chat;
 using Switchboard.Errors;
-using Switchboard.Presence;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Platform;
+using Switchboard.Server.Presence;
 using static Switchboard.Server.Chat.ChatContracts;
 
 namespace Switchboard.Server.Chat;
 
 /// <summary>
-/// REST for conversations, rooms, messages, receipts, sync, search and presence. Handlers only translate JSON to and
+/// REST for conversations, rooms, messages, receipts, sync and search. Handlers only translate JSON to and
 /// from <see cref="ChatService"/>, which demands <c>chat:use</c>, checks membership (a non-member gets
 /// <c>conversation_not_found</c>, so existence is not leaked) and validates every field.
 /// </summary>
@@ -51,9 +51,8 @@ internal static class ChatApi
             .WithSummary("Full-text search over the messages the caller may see, newest first, optionally in one conversation.");
         routes.MapGet("/v1/users", FindUsersAsync).WithTags("Chat").RequireAuthorization().WithName("FindUsers")
             .WithSummary("The user directory for anyone who may chat: users whose username starts with q, with their presence (admins list every account at /v1/admin/users).");
-        routes.MapGet("/v1/users/{id}/presence", PresenceAsync).WithTags("Chat").RequireAuthorization().WithName("GetPresence")
-            .WithSummary("online, away or offline across every node and device, and when the user was last seen.");
         routes.MapChatHub();
+        routes.MapPresenceApi();
         return routes;
     }
 
@@ -191,15 +190,5 @@ internal static class ChatApi
             found[i] = new DirectoryUserResponse(user.Id, user.Username, user.DisplayName, PresenceView.From(await presence.GetAsync(user.Id.ToString(), ct)));
         }
         return TypedResults.Ok(found);
-    }
-
-    private static async Task<Ok<PresenceView>> PresenceAsync(string id, HttpContext context, PresenceTracker presence, CancellationToken ct)
-    {
-        context.GetCaller().Demand(ChatService.Area, ChatService.Use);
-        if (id.Length is 0 or > 200)
-        {
-            throw new SwitchboardException(ErrorCodes.UserNotFound, "The user id is empty or too long.");
-        }
-        return TypedResults.Ok(PresenceView.From(await presence.GetAsync(id, ct)));
     }
 }

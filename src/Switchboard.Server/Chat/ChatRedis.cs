@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Switchboard.Server.Operations;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Chat;
 

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Switchboard.Chat;
+using Switchboard.Operations;
 using Switchboard.Presence;
-using Switchboard.Server.Operations;
+using Switchboard.Server.Presence;
 
 namespace Switchboard.Server.Chat;
 
@@ -23,16 +24,12 @@ internal static class ChatRegistration
     public static WebApplicationBuilder AddChat(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddChatCore();
+        services.AddChat();
         services.AddOptions<ChatRedisOptions>().BindConfiguration(ChatRedisOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChatRedisOptions>, ChatRedisOptionsValidator>();
-        services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>();
 
         services.AddSingleton<IChatEvents, ChatHubEvents>();
         services.AddSingleton<IPresenceEvents, ChatPresenceEvents>();
-        services.AddSingleton<PresenceTracker>();
-        services.AddHostedService<PresenceHeartbeat>();
         services.AddSingleton<ChatTyping>();
         services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
 
@@ -56,10 +53,8 @@ internal static class ChatRegistration
                 options.ConnectionFactory = async _ => await shared.GetAsync().ConfigureAwait(false);
             });
         }
-        else
-        {
-            services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
-        }
+        // In memory unless the Redis store above was registered.
+        services.AddPresence();
         return builder;
     }
 

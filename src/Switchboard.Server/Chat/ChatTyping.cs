@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Switchboard.Chat;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Chat;
 
@@ -93,7 +94,7 @@ internal sealed partial class ChatTyping(IHubContext<ChatHub> hub, TimeProvider 
         return clients.SendAsync(ChatHub.Events.Typing, view);
     }
 
-    [LoggerMessage(EventId = 4511, Level = LogLevel.Warning, Message = "The end of a typing indicator in conversation {ConversationId} could not be sent.")]
+    [LoggerMessage(EventId = EventIds.Chat.TypingFailed, Level = LogLevel.Warning, Message = "The end of a typing indicator in conversation {ConversationId} could not be sent.")]
     private static partial void LogTypingFailed(ILogger logger, Exception exception, Guid conversationId);
 
     private sealed record Entry(string UserId, ChatAudience Audience, long BroadcastAt, ITimer Timer);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Files;
 
 namespace Switchboard.Server.Files;
@@ -9,12 +8,7 @@ internal static class FilesRegistration
     public static WebApplicationBuilder AddFiles(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FilesOptions>, FilesOptionsValidator>();
-        services.AddSingleton<IFileContentStore, LocalFileContentStore>();
-        services.AddSingleton<FileService>();
-        services.AddSingleton<IFileCatalog, FileCatalog>();
-        services.AddHostedService<FilesMaintenance>();
+        services.AddFiles();
         services.AddSingleton<IStartupFilter, TusResumableHeader>();
         return builder;
     }

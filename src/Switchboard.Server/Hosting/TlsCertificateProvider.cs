@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Hosting;
 
@@ -72,12 +73,12 @@ internal sealed partial class TlsCertificateProvider(
 
     public void Dispose() => _certificate?.Dispose();
 
-    [LoggerMessage(EventId = 2801, Level = LogLevel.Information, Message = "Generated a self-signed TLS certificate at {Path} (SHA-256 {Thumbprint}, valid until {NotAfter:u})")]
+    [LoggerMessage(EventId = EventIds.Tls.CertificateGenerated, Level = LogLevel.Information, Message = "Generated a self-signed TLS certificate at {Path} (SHA-256 {Thumbprint}, valid until {NotAfter:u})")]
     private static partial void LogGenerated(ILogger logger, string path, string thumbprint, DateTime notAfter);
 
-    [LoggerMessage(EventId = 2802, Level = LogLevel.Information, Message = "Using the self-signed TLS certificate at {Path} (SHA-256 {Thumbprint}, valid until {NotAfter:u})")]
+    [LoggerMessage(EventId = EventIds.Tls.CertificateReused, Level = LogLevel.Information, Message = "Using the self-signed TLS certificate at {Path} (SHA-256 {Thumbprint}, valid until {NotAfter:u})")]
     private static partial void LogReused(ILogger logger, string path, string thumbprint, DateTime notAfter);
 
-    [LoggerMessage(EventId = 2803, Level = LogLevel.Information, Message = "Using the TLS certificate at {Path}: {Subject} (SHA-256 {Thumbprint}, valid until {NotAfter:u})")]
+    [LoggerMessage(EventId = EventIds.Tls.CertificateConfigured, Level = LogLevel.Information, Message = "Using the TLS certificate at {Path}: {Subject} (SHA-256 {Thumbprint}, valid until {NotAfter:u})")]
     private static partial void LogConfigured(ILogger logger, string path, string subject, string thumbprint, DateTime notAfter);
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using Switchboard.Hosting;
 using Switchboard.Identity;
 
 namespace Switchboard.Server.Identity;
@@ -22,19 +21,7 @@ internal static class IdentityRegistration
     public static WebApplicationBuilder AddIdentityFeature(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
-
-        services.AddSingleton(sp => new SigningKeyRing(
-            sp.GetRequiredService<IOptions<DataOptions>>().Value.FullPath,
-            TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.AccessTokenMinutes) + AccessTokens.ClockSkew,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SigningKeyRing>>()));
-        services.AddSingleton<AccessTokens>();
-        services.AddSingleton<UserStatusCache>();
-        services.AddSingleton<UserService>();
-        services.AddSingleton<TokenService>();
-        services.AddSingleton<ApiKeyService>();
+        services.AddIdentity();
         services.AddHostedService<IdentityStartup>();
 
         // Schemes are fixed when the host is built, so the external issuers are read from configuration here.

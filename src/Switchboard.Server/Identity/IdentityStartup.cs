@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Switchboard.Hosting;
 using Switchboard.Identity;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Identity;
 
@@ -54,9 +55,9 @@ internal sealed partial class IdentityStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 3030, Level = LogLevel.Warning, Message = "Created the initial admin user '{Username}' with a generated password, shown once on the console and saved in {File}")]
+    [LoggerMessage(EventId = EventIds.Identity.GeneratedAdmin, Level = LogLevel.Warning, Message = "Created the initial admin user '{Username}' with a generated password, shown once on the console and saved in {File}")]
     private static partial void LogGeneratedAdmin(ILogger logger, string username, string file);
 
-    [LoggerMessage(EventId = 3031, Level = LogLevel.Information, Message = "Created the initial admin user '{Username}' with the configured Identity:BootstrapAdminPassword")]
+    [LoggerMessage(EventId = EventIds.Identity.ConfiguredAdmin, Level = LogLevel.Information, Message = "Created the initial admin user '{Username}' with the configured Identity:BootstrapAdminPassword")]
     private static partial void LogConfiguredAdmin(ILogger logger, string username);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Kv;
 
 namespace Switchboard.Server.Kv;
@@ -8,10 +7,7 @@ internal static class KvRegistration
     /// <summary>KV buckets: options, the service, and the timer that sweeps expired keys. Each engine registers its <see cref="IKvStore"/>.</summary>
     public static WebApplicationBuilder AddKv(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KvOptions>().BindConfiguration(KvOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<KvOptions>, KvOptionsValidator>();
-        builder.Services.AddSingleton<KvService>();
-        builder.Services.AddHostedService<KvMaintenance>();
+        builder.Services.AddKv();
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Errors;
 using Switchboard.Server.Platform;
-using Switchboard.Storage;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Operations;
 
@@ -25,33 +25,21 @@ internal static partial class HealthApi
     /// anonymous, and an exception's message can carry host names, paths or SQL, so its detail goes to the log.
     /// </summary>
     private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(
-        HttpContext context, IStorageHealth storage, IEnumerable<IReadinessCheck> others, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpContext context, Readiness readiness, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var check = "storage:" + storage.Engine;
-        try
+        var report = await readiness.CheckAsync(cancellationToken);
+        if (report.Ready)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await storage.CheckAsync(timeout.Token);
-            var checks = new Dictionary<string, string> { [check] = "ok" };
-            foreach (var other in others)
-            {
-                check = other.Name;
-                await other.CheckAsync(timeout.Token);
-                checks[check] = "ok";
-            }
-            return TypedResults.Ok(new HealthReport("ready", checks));
+            return TypedResults.Ok(new HealthReport("ready", report.Checks));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var reason = ex is OperationCanceledException ? "no answer within 5 s" : "failed; the server log has the detail";
-            ReadinessCheckFailed(loggers.CreateLogger(typeof(HealthApi).FullName!), check, ex);
-            var problem = Problems.Create(context, ErrorCodes.Unavailable, $"The check '{check}' failed: {reason}");
-            problem.Extensions["checks"] = new Dictionary<string, string> { [check] = reason };
-            return TypedResults.Problem(problem);
-        }
+        var check = report.FailedCheck!;
+        var reason = report.Failure is OperationCanceledException ? report.Reason! : "failed; the server log has the detail";
+        ReadinessCheckFailed(loggers.CreateLogger(typeof(HealthApi).FullName!), check, report.Failure!);
+        var problem = Problems.Create(context, ErrorCodes.Unavailable, $"The check '{check}' failed: {reason}");
+        problem.Extensions["checks"] = new Dictionary<string, string> { [check] = reason };
+        return TypedResults.Problem(problem);
     }
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The readiness check '{Check}' failed")]
+    [LoggerMessage(EventId = EventIds.Platform.ReadinessCheckFailed, Level = LogLevel.Warning, Message = "The readiness check '{Check}' failed")]
     private static partial void ReadinessCheckFailed(ILogger logger, string check, Exception exception);
 }

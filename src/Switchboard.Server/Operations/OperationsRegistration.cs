@@ -18,7 +18,7 @@ internal static class OperationsRegistration
         services.AddSingleton<IValidateOptions<OperationsOptions>, OperationsOptionsValidator>();
         builder.AddSwitchboardLogging();
 
-        services.AddSingleton<SwitchboardMetrics>();
+        services.AddOperations();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("switchboard", serviceVersion: SwitchboardMetrics.Version))
             .WithMetrics(metrics => metrics

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Errors;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Platform;
 
@@ -66,6 +67,6 @@ internal sealed partial class ErrorHandling(ILogger<ErrorHandling> logger, IProb
         return null;
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    [LoggerMessage(EventId = EventIds.Platform.Unhandled, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
 }

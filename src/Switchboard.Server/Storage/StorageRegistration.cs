@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchboard.Postgres;
 using Switchboard.Sqlite;
 using Switchboard.Storage;
@@ -9,8 +8,7 @@ internal static class StorageRegistration
 {
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        builder.Services.AddStorage();
         var engine = builder.Configuration[$"{StorageOptions.Section}:Engine"] ?? StorageEngines.Sqlite;
         if (string.Equals(engine, StorageEngines.Postgres, StringComparison.Ordinal))
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Switchboard.Broker;
+using Switchboard.Channels;
 using Switchboard.Chat;
 using Switchboard.Sqlite.Broker;
 

@@ -1,3 +1,4 @@
+using Switchboard.Channels;
 using Switchboard.Chat;
 using Switchboard.Errors;
 

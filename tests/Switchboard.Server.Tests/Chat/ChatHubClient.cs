@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Chat;
+using Switchboard.Server.Presence;
 
 namespace Switchboard.Server.Tests.Chat;
 

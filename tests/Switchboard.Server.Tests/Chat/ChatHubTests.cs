@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Presence;
 using Switchboard.Server.Chat;
+using Switchboard.Server.Presence;
 
 namespace Switchboard.Server.Tests.Chat;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Switchboard.Server.Chat;
+using Switchboard.Server.Presence;
 
 namespace Switchboard.Server.Tests.Chat;
 

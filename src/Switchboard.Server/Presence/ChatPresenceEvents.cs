@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
 using Switchboard.Chat;
 using Switchboard.Presence;
+using Switchboard.Server.Chat;
 
-namespace Switchboard.Server.Chat;
+namespace Switchboard.Server.Presence;
 
 /// <summary>Sends a user's presence change as <c>Presence</c> to everyone sharing a private or group conversation with them, and to the user's own other devices.</summary>
 internal sealed class ChatPresenceEvents(IHubContext<ChatHub> hub, IServiceProvider services) : IPresenceEvents

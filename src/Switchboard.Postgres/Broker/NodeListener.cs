@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Switchboard.Operations;
 
 namespace Switchboard.Postgres.Broker;
 
 /// <summary>
-/// Wakes long-poll receivers on every node. A commit that makes messages deliverable sends
+/// The node's one listening connection to PostgreSQL: LISTEN/NOTIFY wake-ups for long-poll receivers on every node,
+/// plus the node lock that tells a starting node whether others run. Wakes long-poll receivers on every node. A commit that makes messages deliverable sends
 /// <c>NOTIFY switchboard_broker, '&lt;queue&gt;'</c> (PostgreSQL delivers it at commit); each node keeps one connection
 /// listening on that channel and completes the in-memory waiters of that queue. The same connection holds the
 /// node's shared presence lock, which tells a starting node whether any other node is running. A dropped
 /// connection is replaced, and every waiter then looks again, since notifications may have been missed.
 /// The hot publish path does not NOTIFY inside its commit but <see cref="Announce"/>s afterwards (see there).
 /// </summary>
-internal sealed partial class BrokerNotifications(PostgresDatabase database, ILogger logger) : IAsyncDisposable
+internal sealed partial class NodeListener(PostgresDatabase database, ILogger logger) : IAsyncDisposable
 {
     public const string Channel = "switchboard_broker";
 
@@ -316,13 +318,13 @@ internal sealed partial class BrokerNotifications(PostgresDatabase database, ILo
         _announced.Dispose();
     }
 
-    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "The broker's LISTEN connection failed; reconnecting")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.ListenerLost, Level = LogLevel.Warning, Message = "The broker's LISTEN connection failed; reconnecting")]
     private static partial void LogListenerLost(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "The broker's LISTEN connection is back; waiting receivers look again")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.ListenerRestored, Level = LogLevel.Information, Message = "The broker's LISTEN connection is back; waiting receivers look again")]
     private static partial void LogListenerRestored(ILogger logger);
 
-    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Announcing new messages to the other broker nodes failed; their receivers look again within seconds")]
+    [LoggerMessage(EventId = EventIds.BrokerStorage.AnnounceFailed, Level = LogLevel.Warning, Message = "Announcing new messages to the other broker nodes failed; their receivers look again within seconds")]
     private static partial void LogAnnounceFailed(ILogger logger, Exception exception);
 
     /// <summary>The long-poll receivers of one queue on this node.</summary>

@@ -1,4 +1,4 @@
-namespace Switchboard.Chat;
+namespace Switchboard.Channels;
 
 /// <summary>A message a contact sent through a channel, as its provider's webhook reported it.</summary>
 /// <param name="ProviderMessageId">The provider's id of the message: a redelivered webhook stores it once.</param>

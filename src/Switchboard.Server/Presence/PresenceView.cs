@@ -1,6 +1,6 @@
 using Switchboard.Presence;
 
-namespace Switchboard.Server.Chat;
+namespace Switchboard.Server.Presence;
 
 /// <summary>A user's presence (<c>Presence</c> event and <c>GET /v1/users/{id}/presence</c>).</summary>
 public sealed class PresenceView

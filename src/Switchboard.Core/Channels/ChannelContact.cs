@@ -1,4 +1,4 @@
-namespace Switchboard.Chat;
+namespace Switchboard.Channels;
 
 /// <summary>An outside person as one channel instance knows them: a phone number, an Instagram-scoped id, a chat id.</summary>
 /// <param name="Channel">The channel instance name (<c>Channels:Instances:&lt;name&gt;</c>) they wrote through.</param>

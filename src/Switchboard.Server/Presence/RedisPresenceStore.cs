@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Switchboard.Errors;
 using Switchboard.Presence;
+using Switchboard.Server.Chat;
 
-namespace Switchboard.Server.Chat;
+namespace Switchboard.Server.Presence;
 
 /// <summary>
 /// Presence shared by every node through Redis. Per user one hash <c>{prefix}:presence:user:{id}</c>: one field per

@@ -1,0 +1,5 @@
+-- Keeps the migration numbers the same on both engines. PostgreSQL's 0010 reworks the indexes that receives use and
+-- how a queue's counts are read; the SQLite broker holds its queues in memory and reads its file only at start-up, so
+-- it has nothing to change here.
+--
+-- Numbers taken next, on both engines: 0011 monitoring, 0012 the cluster work.
