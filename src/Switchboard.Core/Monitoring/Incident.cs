@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Switchboard.Monitoring;
 
 /// <summary>
@@ -62,5 +64,6 @@ public sealed record Incident
 
     public long Version { get; init; }
 
+    [JsonIgnore]
     public bool IsOpen => Status != Resolved;
 }

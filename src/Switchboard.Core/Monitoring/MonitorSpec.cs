@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Switchboard.Monitoring;
 
 /// <summary>
@@ -77,9 +79,12 @@ public sealed record MonitorSpec
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    [JsonIgnore]
     public string DisplayName => Name ?? Id;
 
+    [JsonIgnore]
     public TimeSpan Interval => TimeSpan.FromSeconds(IntervalSeconds);
 
+    [JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 }
