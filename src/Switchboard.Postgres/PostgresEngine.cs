@@ -24,6 +24,9 @@ public static class PostgresEngine
         services.AddSingleton<global::Switchboard.Channels.IChannelAddressStore, Channels.PostgresChannelAddressStore>();
         services.AddPostgresBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.PostgresChatStore>();
+        services.AddSingleton<global::Switchboard.Monitoring.IMonitoringStore, Monitoring.PostgresMonitoringStore>();
+        services.AddSingleton<global::Switchboard.Monitoring.IMonitoringLeader>(sp => new Monitoring.PostgresMonitoringLeader(
+            () => sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<ILogger<Monitoring.PostgresMonitoringLeader>>()));
         return services;
     }
 

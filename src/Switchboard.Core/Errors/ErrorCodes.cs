@@ -92,6 +92,17 @@ public static class ErrorCodes
     public static readonly ErrorCode NotificationNotFound = new("notification_not_found", 404, "The notification does not exist.");
     public static readonly ErrorCode InvalidSignature = new("invalid_signature", 401, "The webhook signature or secret token is missing or wrong.");
 
+    // Monitoring and alerting
+    public static readonly ErrorCode MonitorNotFound = new("monitor_not_found", 404, "No monitor has this id.");
+    public static readonly ErrorCode MonitorExists = new("monitor_exists", 409, "A monitor with this id already exists.");
+    public static readonly ErrorCode DeclaredInConfiguration = new("declared_in_configuration", 409, "It is declared in configuration (Monitoring:Monitors or Monitoring:Rules) and changes there, not through the API.");
+    public static readonly ErrorCode NotAHeartbeatMonitor = new("not_a_heartbeat_monitor", 409, "Only heartbeat monitors take heartbeats.");
+    public static readonly ErrorCode AlertRuleNotFound = new("alert_rule_not_found", 404, "No alert rule has this id.");
+    public static readonly ErrorCode AlertRuleExists = new("alert_rule_exists", 409, "An alert rule with this id already exists.");
+    public static readonly ErrorCode IncidentNotFound = new("incident_not_found", 404, "No incident has this id.");
+    public static readonly ErrorCode IncidentState = new("incident_state", 409, "The incident is not in a state that allows this (acknowledge needs firing, resolve needs open).");
+    public static readonly ErrorCode SilenceNotFound = new("silence_not_found", 404, "No silence or maintenance window has this id.");
+
     // Server side
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred; the trace id identifies it in the logs.");
     public static readonly ErrorCode Unavailable = new("unavailable", 503, "A dependency is unavailable; retry later.");

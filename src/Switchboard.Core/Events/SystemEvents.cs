@@ -20,6 +20,10 @@ public static class SystemEvents
     public const string MessageReceived = "message.received";
     public const string UserJoinedRoom = "user.joined.room";
     public const string UserLeftRoom = "user.left.room";
+    public const string IncidentOpened = "incident.opened";
+    public const string IncidentAcknowledged = "incident.acknowledged";
+    public const string IncidentEscalated = "incident.escalated";
+    public const string IncidentResolved = "incident.resolved";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -5,7 +5,9 @@ using Switchboard.Server.Files;
 using Switchboard.Server.Channels;
 using Switchboard.Server.GraphQL;
 using Switchboard.Server.Identity;
+using Switchboard.Monitoring;
 using Switchboard.Server.Kv;
+using Switchboard.Server.Monitoring;
 using Switchboard.Server.Notifications;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
@@ -49,6 +51,7 @@ public static class SwitchboardHost
         builder.AddFiles();
         builder.AddChat();
         builder.AddChannels();
+        builder.Services.AddMonitoring();
 
         var app = builder.Build();
         ValidateConfiguration(app, unreadable);
@@ -64,6 +67,7 @@ public static class SwitchboardHost
         app.MapChatApi();
         app.MapChannelsApi();
         app.MapNotificationsApi();
+        app.MapMonitoringApi();
         app.MapGraphQLApi();
         mapExtra?.Invoke(app);
         return app;

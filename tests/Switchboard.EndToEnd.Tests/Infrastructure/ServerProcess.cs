@@ -91,6 +91,25 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM: the server shuts down gracefully; waits until it has exited.</summary>
+    public async Task TerminateAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        if (_process is not null)
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            _process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts the process again on the same data folder and port after <see cref="KillAsync"/> or <see cref="TerminateAsync"/>.</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
+
     public async Task RestartAsync()
     {
         await KillAsync();
