@@ -24,6 +24,7 @@ public static class PostgresEngine
         services.AddSingleton<global::Switchboard.Channels.IChannelAddressStore, Channels.PostgresChannelAddressStore>();
         services.AddPostgresBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.PostgresChatStore>();
+        services.AddSingleton<global::Switchboard.Cluster.INodeRegistry, Cluster.PostgresNodeRegistry>();
         return services;
     }
 

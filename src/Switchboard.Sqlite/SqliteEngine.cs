@@ -28,6 +28,7 @@ public static class SqliteEngine
         services.AddHostedService<SqliteStartup>();
         services.AddSqliteBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.SqliteChatStore>();
+        services.AddSingleton<global::Switchboard.Cluster.INodeRegistry, Cluster.SqliteNodeRegistry>();
         return services;
     }
 
