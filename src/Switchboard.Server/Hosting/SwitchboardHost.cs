@@ -1,5 +1,6 @@
 using Switchboard.Server.Broker;
 using Switchboard.Server.Chat;
+using Switchboard.Server.Cluster;
 using Switchboard.Server.Files;
 using Switchboard.Server.Channels;
 using Switchboard.Server.GraphQL;
@@ -36,6 +37,7 @@ public static class SwitchboardHost
         builder.AddPlatform();
         builder.AddOperations();
         builder.AddStorage();
+        builder.AddCluster();
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
@@ -45,6 +47,7 @@ public static class SwitchboardHost
 
         var app = builder.Build();
 
+        app.UseTrustedForwardedHeaders();
         app.UseOperations();
         app.UsePlatform();
         app.MapPlatform();
