@@ -28,7 +28,18 @@ internal sealed class EdgeAuthentication(RequestDelegate next, EdgeTokenValidato
             await next(context);
             return;
         }
-        var (outcome, user, reason) = await validator.ValidateAsync(token, context.RequestAborted);
+        EdgeTokenValidator.Outcome outcome;
+        System.Security.Claims.ClaimsPrincipal? user;
+        string? reason;
+        try
+        {
+            (outcome, user, reason) = await validator.ValidateAsync(token, context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await GatewayProblems.WriteAsync(context, ErrorCodes.Unavailable, $"The gateway cannot check access tokens: the key set at Gateway:Auth:JwksUrl is unreachable ({ex.GetType().Name}).");
+            return;
+        }
         switch (outcome)
         {
             case EdgeTokenValidator.Outcome.Invalid:

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Identity;
@@ -10,31 +9,30 @@ using Switchboard.Identity;
 namespace Switchboard.Gateway.Edge;
 
 /// <summary>
-/// Checks Switchboard access tokens against the nodes' published key set (JWKS), fetched and cached by a
-/// <see cref="ConfigurationManager{T}"/>: no database and no node call per request. A token signed with a key the
-/// cache does not know yet (a rotation) refreshes it once before the token is refused.
+/// Checks Switchboard access tokens against the nodes' published key set (JWKS), kept in memory: no database and
+/// no node call per request. The set is fetched again every <see cref="GatewayAuthOptions.Refresh"/>, and at once
+/// (at most once a second) when a token names a key id it does not hold, which is how a rotation arrives.
 /// </summary>
 internal sealed class EdgeTokenValidator
 {
-    private readonly GatewayAuthOptions _options;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration>? _keys;
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private static readonly TimeSpan MinimumRefetch = TimeSpan.FromSeconds(1);
 
-    public EdgeTokenValidator(IOptions<GatewayOptions> options)
+    private readonly GatewayAuthOptions _options;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly JwksConfigurationRetriever _retriever;
+    private readonly HttpDocumentRetriever _documents = new() { RequireHttps = false };
+    private readonly SemaphoreSlim _fetching = new(1, 1);
+    private readonly TimeProvider _time;
+    private volatile KeySet? _keys;
+
+    public EdgeTokenValidator(IOptions<GatewayOptions> options, TimeProvider time)
     {
         _options = options.Value.Auth;
-        if (!string.IsNullOrWhiteSpace(_options.JwksUrl))
-        {
-            _keys = new ConfigurationManager<OpenIdConnectConfiguration>(
-                _options.JwksUrl, new JwksConfigurationRetriever(_options.Issuer), new HttpDocumentRetriever { RequireHttps = false })
-            {
-                AutomaticRefreshInterval = _options.Refresh,
-                RefreshInterval = TimeSpan.FromSeconds(1),
-            };
-        }
+        _retriever = new JwksConfigurationRetriever(_options.Issuer);
+        _time = time;
     }
 
-    public bool Enabled => _keys is not null;
+    public bool Enabled => !string.IsNullOrWhiteSpace(_options.JwksUrl);
 
     public enum Outcome
     {
@@ -56,29 +54,65 @@ internal sealed class EdgeTokenValidator
         {
             return (Outcome.Foreign, null, null);
         }
-        var result = await ValidateWithKeysAsync(token, cancellationToken).ConfigureAwait(false);
-        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
-        {
-            _keys!.RequestRefresh();
-            result = await ValidateWithKeysAsync(token, cancellationToken).ConfigureAwait(false);
-        }
-        return result.IsValid
-            ? (Outcome.Valid, new ClaimsPrincipal(result.ClaimsIdentity), null)
-            : (Outcome.Invalid, null, result.Exception?.Message ?? "The token is not valid.");
-    }
-
-    private async Task<TokenValidationResult> ValidateWithKeysAsync(string token, CancellationToken cancellationToken)
-    {
-        var configuration = await _keys!.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
-        return await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var keys = await KeysAsync(jwt.Kid, cancellationToken).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = _options.Issuer,
             ValidAudience = _options.Audience,
-            IssuerSigningKeys = configuration.SigningKeys,
+            IssuerSigningKeys = keys.Keys,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ClockSkew = AccessTokens.ClockSkew,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
         }).ConfigureAwait(false);
+        return result.IsValid
+            ? (Outcome.Valid, new ClaimsPrincipal(result.ClaimsIdentity), null)
+            : (Outcome.Invalid, null, result.Exception?.Message ?? "The token is not valid.");
+    }
+
+    /// <summary>The cached key set, fetched first when it is missing, old, or lacks <paramref name="kid"/>.</summary>
+    private async Task<KeySet> KeysAsync(string? kid, CancellationToken cancellationToken)
+    {
+        var seen = _keys;
+        if (seen is not null && !seen.IsStale(_time, _options.Refresh) && (kid is null || seen.Has(kid)))
+        {
+            return seen;
+        }
+        if (seen is not null && MinimumRefetch - _time.GetElapsedTime(seen.FetchedAt) is { Ticks: > 0 } wait)
+        {
+            // An unknown key id right after a fetch: wait for the next allowed fetch rather than refuse a token
+            // that a rotation just made valid; made-up key ids cost the nodes at most about one fetch a second.
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_keys is { } current && !ReferenceEquals(current, seen))
+            {
+                // Fetched by another request while this one waited: as new as it gets.
+                return current;
+            }
+            try
+            {
+                var configuration = await _retriever.GetConfigurationAsync(_options.JwksUrl!, _documents, cancellationToken).ConfigureAwait(false);
+                return _keys = new KeySet([.. configuration.SigningKeys], _time.GetTimestamp());
+            }
+            catch (Exception ex) when (seen is not null && ex is IOException or HttpRequestException or InvalidOperationException or ArgumentException)
+            {
+                // The key set's node is unreachable: keep validating with the keys already known.
+                return seen;
+            }
+        }
+        finally
+        {
+            _fetching.Release();
+        }
+    }
+
+    private sealed record KeySet(IReadOnlyList<SecurityKey> Keys, long FetchedAt)
+    {
+        public bool Has(string kid) => Keys.Any(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal));
+
+        public bool IsStale(TimeProvider time, TimeSpan refresh) => time.GetElapsedTime(FetchedAt) >= refresh;
     }
 }

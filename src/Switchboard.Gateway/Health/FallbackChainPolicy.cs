@@ -5,8 +5,9 @@ namespace Switchboard.Gateway.Health;
 
 /// <summary>
 /// An upstream route's fallback chain: among the destinations whose circuit is closed (healthy or not yet judged),
-/// the one with the lowest recent p95; one without samples yet counts as fastest so it gets measured; ties go to
-/// the earlier one in the configured order (destination ids are the chain positions, <c>00</c>, <c>01</c>, …).
+/// the measured one with the lowest recent p95; unmeasured ones come after, in the configured order (destination ids
+/// are the chain positions, <c>00</c>, <c>01</c>, …), so traffic stays on the first until it fails, and once
+/// several have answered, the fastest healthy one wins.
 /// </summary>
 internal sealed class FallbackChainPolicy(LatencyTracker latency) : ILoadBalancingPolicy
 {
@@ -16,7 +17,10 @@ internal sealed class FallbackChainPolicy(LatencyTracker latency) : ILoadBalanci
 
     public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations) =>
         availableDestinations
-            .OrderBy(d => latency.P95(cluster.ClusterId, d.DestinationId) ?? 0)
-            .ThenBy(d => d.DestinationId, StringComparer.Ordinal)
+            .Select(d => (Destination: d, P95: latency.P95(cluster.ClusterId, d.DestinationId)))
+            .OrderBy(d => d.P95 is null)
+            .ThenBy(d => d.P95 ?? 0)
+            .ThenBy(d => d.Destination.DestinationId, StringComparer.Ordinal)
+            .Select(d => d.Destination)
             .FirstOrDefault();
 }

@@ -54,6 +54,7 @@ public static class GatewayHost
         services.AddSingleton<IPassiveHealthCheckPolicy>(sp => sp.GetRequiredService<FailuresAndErrorsPolicy>());
         services.AddSingleton<LatencyTracker>();
         services.AddSingleton<ILoadBalancingPolicy, FallbackChainPolicy>();
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<EdgeTokenValidator>();
         services.AddSingleton<GatewayMetrics>();
         services.AddHostedService<TraceActivities>();
