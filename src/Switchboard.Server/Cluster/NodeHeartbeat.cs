@@ -12,13 +12,15 @@ namespace Switchboard.Server.Cluster;
 /// takes it out of rotation, then removes its row; a killed node simply stops beating and ages out.
 /// </summary>
 internal sealed partial class NodeHeartbeat(
-    INodeRegistry registry, IServer server, IHostApplicationLifetime lifetime, IOptions<ClusterOptions> options, ILogger<NodeHeartbeat> logger)
+    IServiceProvider services, IServer server, IHostApplicationLifetime lifetime, IOptions<ClusterOptions> options, ILogger<NodeHeartbeat> logger)
     : BackgroundService, IHostedLifecycleService, IReadinessCheck
 {
     private readonly ClusterOptions _options = options.Value;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _draining;
     private string? _address;
+    // Resolved once the host started: the engine's stores exist only after its start-up opened the database.
+    private INodeRegistry? _registry;
 
     public string NodeId { get; } = options.Value.NodeId ?? Guid.CreateVersion7().ToString();
 
@@ -33,6 +35,7 @@ internal sealed partial class NodeHeartbeat(
         {
             await _started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
+        _registry = services.GetRequiredService<INodeRegistry>();
         _address = _options.AdvertiseUrl ?? Advertised(server);
         LogRegistering(logger, NodeId, _address);
         using var timer = new PeriodicTimer(_options.HeartbeatInterval);
@@ -71,7 +74,7 @@ internal sealed partial class NodeHeartbeat(
         }
         try
         {
-            await registry.RemoveAsync(NodeId, cancellationToken).ConfigureAwait(false);
+            await _registry!.RemoveAsync(NodeId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -87,7 +90,7 @@ internal sealed partial class NodeHeartbeat(
     {
         try
         {
-            await registry.HeartbeatAsync(NodeId, _address!, state, cancellationToken).ConfigureAwait(false);
+            await _registry!.HeartbeatAsync(NodeId, _address!, state, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
