@@ -67,8 +67,19 @@ internal sealed class EdgeTokenValidator
         }).ConfigureAwait(false);
         return result.IsValid
             ? (Outcome.Valid, new ClaimsPrincipal(result.ClaimsIdentity), null)
-            : (Outcome.Invalid, null, result.Exception?.Message ?? "The token is not valid.");
+            : (Outcome.Invalid, null, Reason(result.Exception));
     }
+
+    /// <summary>What was wrong, in words a client can act on; the library's messages name internals.</summary>
+    private static string Reason(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => "The access token has expired; refresh it or sign in again.",
+        SecurityTokenNotYetValidException => "The access token is not valid yet; check the clocks.",
+        SecurityTokenInvalidAudienceException => "The access token was issued for another audience.",
+        SecurityTokenInvalidAlgorithmException => "The access token is signed with an algorithm this cluster does not use.",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The access token's signature does not verify with this cluster's keys.",
+        _ => "The access token is not valid.",
+    };
 
     /// <summary>The cached key set, fetched first when it is missing, old, or lacks <paramref name="kid"/>.</summary>
     private async Task<KeySet> KeysAsync(string? kid, CancellationToken cancellationToken)

@@ -59,7 +59,9 @@ public static class GatewayHost
         services.AddSingleton<GatewayMetrics>();
         services.AddHostedService<TraceActivities>();
         services.AddReverseProxy();
-        services.AddProblemDetails();
+        // The default writer would put the whole activity id in traceId; ours is the trace id alone, as a node's.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
+            problem.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? problem.HttpContext.TraceIdentifier);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(GatewayMetrics.MeterName)
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));

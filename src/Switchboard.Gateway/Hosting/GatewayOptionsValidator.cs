@@ -25,7 +25,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add($"Gateway:LoadBalancing: '{options.LoadBalancing}' is not a policy; use one of {string.Join(", ", Policies)}.");
         }
         var health = options.Health;
-        CheckRange(errors, "Gateway:Health:ActiveInterval", health.ActiveInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), "00:00:02");
+        CheckRange(errors, "Gateway:Health:ActiveInterval", health.ActiveInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), "00:00:01");
         CheckRange(errors, "Gateway:Health:ActiveTimeout", health.ActiveTimeout, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1), "00:00:01");
         CheckRange(errors, "Gateway:Health:Probation", health.Probation, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), "00:00:10");
         CheckPath(errors, "Gateway:Health:ActivePath", health.ActivePath);
