@@ -104,7 +104,7 @@ internal sealed class GatewayCommand : Command
         await using var app = built;
         foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
         {
-            await _console.Out.WriteLineAsync($"Gateway listening on {address}");
+            await _console.Out.WriteLineAsync($"Listening on {address}");
         }
         await _console.Out.WriteLineAsync("Destinations at /gateway/destinations. Press Ctrl+C to stop.");
         await _console.Out.FlushAsync();
