@@ -12,6 +12,7 @@ internal static class SwitchboardCli
         var root = new RootCommand("Switchboard: a self-hosted messaging hub. Run 'switchboard serve' to start it.")
         {
             new ServeCommand(console),
+            new GatewayCommand(console),
             new ConfigCommand(console),
             new TokenCommand(console),
             new KeysCommand(console),

@@ -27,6 +27,7 @@ public static class PostgresEngine
         services.AddSingleton<global::Switchboard.Monitoring.IMonitoringStore, Monitoring.PostgresMonitoringStore>();
         services.AddSingleton<global::Switchboard.Monitoring.IMonitoringLeader>(sp => new Monitoring.PostgresMonitoringLeader(
             () => sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<ILogger<Monitoring.PostgresMonitoringLeader>>()));
+        services.AddSingleton<global::Switchboard.Cluster.INodeRegistry, Cluster.PostgresNodeRegistry>();
         return services;
     }
 

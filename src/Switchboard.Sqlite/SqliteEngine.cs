@@ -29,6 +29,7 @@ public static class SqliteEngine
         services.AddSqliteBroker();
         services.AddSingleton<global::Switchboard.Chat.IChatStore, Chat.SqliteChatStore>();
         services.AddSingleton<global::Switchboard.Monitoring.IMonitoringStore, Monitoring.SqliteMonitoringStore>();
+        services.AddSingleton<global::Switchboard.Cluster.INodeRegistry, Cluster.SqliteNodeRegistry>();
         return services;
     }
 

@@ -122,7 +122,7 @@ internal sealed class HostOptions
     }
 
     /// <summary>A section key with a value, e.g. <c>--Identity:AllowRegistration=false</c>; top-level keys have their own flags.</summary>
-    private static bool IsSetting(string token)
+    internal static bool IsSetting(string token)
     {
         if (!token.StartsWith("--", StringComparison.Ordinal))
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Broker;
 using Switchboard.Server.Chat;
+using Switchboard.Server.Cluster;
 using Switchboard.Server.Files;
 using Switchboard.Server.Channels;
 using Switchboard.Server.GraphQL;
@@ -45,6 +46,7 @@ public static class SwitchboardHost
         builder.AddPlatform();
         builder.AddOperations();
         builder.AddStorage();
+        builder.AddCluster();
         builder.AddIdentityFeature();
         builder.AddKv();
         builder.AddBroker();
@@ -56,6 +58,7 @@ public static class SwitchboardHost
         var app = builder.Build();
         ValidateConfiguration(app, unreadable);
 
+        app.UseTrustedForwardedHeaders();
         app.UseOperations();
         app.UsePlatform();
         app.MapPlatform();

@@ -8,6 +8,12 @@ internal sealed class HttpOptions
     /// <summary>Largest request body Kestrel accepts (default 8 MiB, twice the broker's 4 MiB batch). Endpoints may lower or raise it.</summary>
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Addresses (<c>10.0.0.7</c>) or networks (<c>10.0.0.0/24</c>) of proxies such as the gateway whose
+    /// <c>X-Forwarded-For</c>/<c>-Proto</c>/<c>-Host</c> this node believes. None by default: the headers are ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     public HttpCorsOptions Cors { get; set; } = new();
 
     public HttpRateLimitOptions RateLimits { get; set; } = new();

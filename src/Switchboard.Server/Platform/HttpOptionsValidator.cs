@@ -24,6 +24,13 @@ internal sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
                 errors.Add($"Http:Cors:Origins:{i}: '{origin}' is not an origin; write scheme, host and optional port without a path, e.g. https://console.example.com, or * for any origin.");
             }
         }
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(options.TrustedProxies[i], out _) && !System.Net.IPAddress.TryParse(options.TrustedProxies[i], out _))
+            {
+                errors.Add($"Http:TrustedProxies:{i}: '{options.TrustedProxies[i]}' is neither an IP address (10.0.0.7) nor a network (10.0.0.0/24).");
+            }
+        }
         var limits = options.RateLimits;
         if (limits.AuthPerIpPerMinute <= 0)
         {

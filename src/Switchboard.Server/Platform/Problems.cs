@@ -17,7 +17,7 @@ public static class Problems
     {
         var problem = new ProblemDetails
         {
-            Type = $"https://switchboard.dev/problems/{error.Code}",
+            Type = error.Type,
             Title = error.Title,
             Status = error.Status,
             Detail = detail,

@@ -2,7 +2,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Switchboard.Server.Identity;
+namespace Switchboard.Identity;
 
 /// <summary>
 /// For an external issuer configured with a bare JWKS URL: reads the key set and presents it as an OIDC
