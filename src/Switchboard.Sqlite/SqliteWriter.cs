@@ -119,6 +119,13 @@ public sealed partial class SqliteWriter : IAsyncDisposable
                         request.Fail(ex);
                     }
                 }
+#if FAULT_ACK_BEFORE_COMMIT
+                // The deliberately broken build of the crash suite: callers hear "durable" before the commit.
+                foreach (var request in batch)
+                {
+                    request.Complete();
+                }
+#endif
                 transaction.Commit();
             }
             catch (Exception ex)
