@@ -120,11 +120,13 @@ public sealed partial class SqliteWriter : IAsyncDisposable
                     }
                 }
 #if FAULT_ACK_BEFORE_COMMIT
-                // The deliberately broken build of the crash suite: callers hear "durable" before the commit.
+                // The deliberately broken build of the crash suite: callers hear "durable" before the commit, which
+                // then takes as long as an fsync on a slow disk, so a kill at a random moment lands in that window.
                 foreach (var request in batch)
                 {
                     request.Complete();
                 }
+                Thread.Sleep(20);
 #endif
                 transaction.Commit();
             }
