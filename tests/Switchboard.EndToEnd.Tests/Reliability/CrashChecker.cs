@@ -20,7 +20,16 @@ internal sealed class CrashChecker(CrashHistory history, int leaseSeconds)
     /// <summary>Notification sends the provider got more than once, each with the reason it may have happened.</summary>
     public List<string> PossiblyDuplicated { get; } = [];
 
-    private void Anomaly(string text) => Anomalies.Add(text);
+    private readonly HashSet<string> _seen = [];
+
+    /// <summary>Records an anomaly once, although the checks after later restarts find it again.</summary>
+    public void Anomaly(string text)
+    {
+        if (_seen.Add(text))
+        {
+            Anomalies.Add(text);
+        }
+    }
 
     /// <summary>
     /// The broker, once the queue has been drained: every acknowledged publish was delivered; nothing delivered

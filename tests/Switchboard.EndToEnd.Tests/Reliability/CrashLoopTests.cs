@@ -66,11 +66,21 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
             await server.KillAsync().WaitAsync(Timeout);
             await load.WaitAsync(Timeout);
 
-            var problems = postgres is null
-                ? DatabaseInvariants.CheckSqlite(Path.Combine(folder, "data", "switchboard.db"))
-                : (await DatabaseInvariants.CheckPostgresAsync(postgres).WaitAsync(Timeout)).Problems;
-            checker.Anomalies.AddRange(problems.Select(p => $"after kill {cycle}: {p}"));
-            databaseChecks++;
+            IReadOnlyList<string> problems;
+            if (postgres is null)
+            {
+                problems = DatabaseInvariants.CheckSqlite(Path.Combine(folder, "data", "switchboard.db"));
+                databaseChecks += 2;
+            }
+            else
+            {
+                (problems, var checkedCount) = await DatabaseInvariants.CheckPostgresAsync(postgres).WaitAsync(Timeout);
+                databaseChecks += checkedCount;
+            }
+            foreach (var problem in problems)
+            {
+                checker.Anomaly($"after kill {cycle}: {problem}");
+            }
 
             await server.RestartAsync().WaitAsync(Timeout);
             using var client = CrashWorkload.CreateClient(server.BaseAddress, await LoginAsync(server));
@@ -89,7 +99,7 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
         }
 
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"crash loop {engine}: kills {history.Kills.Count}, operations {history.Operations} (publishes {history.Publishes.Count} with {history.Publishes.Where(p => p.Outcome == Outcome.Ok).Sum(p => p.Ids.Length)} acknowledged messages, deliveries {history.Deliveries.Count}, redeliveries {checker.Redeliveries}, CAS {history.CasWrites.Count}, chat sends {history.ChatSends.Count}, receipts {history.Receipts.Count}, notifications {history.Notifications.Count}), unanswered {CountUnknown(history)}, database checks {databaseChecks}, possibly duplicated notifications {checker.PossiblyDuplicated.Count}, anomalies {checker.Anomalies.Count}");
+            $"crash loop {engine}: kills {history.Kills.Count}, operations {history.Operations} (publishes {history.Publishes.Count} with {history.Publishes.Where(p => p.Outcome == Outcome.Ok).Sum(p => p.Ids.Length)} acknowledged messages, deliveries {history.Deliveries.Count}, redeliveries {checker.Redeliveries}, CAS {history.CasWrites.Count}, chat sends {history.ChatSends.Count}, receipts {history.Receipts.Count}, notifications {history.Notifications.Count}), unanswered {CountUnknown(history)}, database checks {databaseChecks} (SQLite: integrity_check and foreign_key_check per kill; PostgreSQL: foreign keys, unique indexes and B-tree amcheck per kill), possibly duplicated notifications {checker.PossiblyDuplicated.Count}, anomalies {checker.Anomalies.Count}");
         output.WriteLine(summary);
         foreach (var duplicate in checker.PossiblyDuplicated)
         {
