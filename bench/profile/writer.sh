@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dll=$1; messages=${2:-20000}; runs=${3:-3}
 out=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-writer-XXXXXX")
-trap 'rm -rf "$out"' EXIT
+trap '[[ -n "${KEEP:-}" ]] || rm -rf "$out"' EXIT
 cut -d' ' -f1-3 /proc/loadavg > "$out/load-before.txt"
 dotnet bench/Switchboard.Bench/bin/Release/net10.0/switchboard-bench.dll --quick --messages "$messages" --runs "$runs" \
   --targets switchboard-hub/sqlite --workloads W1 --server-dll "$dll" --out "$out" > "$out/report.md" 2> "$out/progress.txt" &
@@ -21,6 +21,11 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 [[ -n "$server" ]] || { echo "writer: the server did not start" >&2; exit 1; }
+# perf follows the threads that exist when it attaches: wait for the checkpointer, the last of the writer's threads.
+for _ in $(seq 1 300); do
+  grep -qs '^sqlite-checkpoi' /proc/"$server"/task/*/comm && break
+  sleep 0.1
+done
 perf stat --per-thread -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync' -p "$server" 2> "$out/perf.txt" &
 perf=$!
 declare -A cpu
@@ -41,7 +46,8 @@ ticks=$(getconf CLK_TCK)
 echo "load before: $(cat "$out/load-before.txt"), after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E '^\|.*W1' "$out/report.md" | head -3 || true
 echo "messages published and acked in the server's life: $total"
-grep -E 'sqlite|Performance' "$out/perf.txt" | sed 's/^ */  /' || true
+echo "fsync/fdatasync calls per thread (threads with none left out):"
+grep -E 'syscalls:' "$out/perf.txt" | grep -vE 'not counted|^ *[^ ]+ +0 ' | sed 's/^ */  /' || true
 for name in "${!cpu[@]}"; do
   awk -v n="$name" -v t="${cpu[$name]}" -v hz="$ticks" -v m="$total" \
     'BEGIN { printf "  %s: %.2f s CPU, %.1f us per message\n", n, t / hz, t / hz * 1e6 / m }'

@@ -143,18 +143,7 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
     {
         while (true)
         {
-            var invoked = history.Now;
-            using var response = await client.PostAsJsonAsync($"v1/queues/{CrashWorkload.Queue}/receive", new { max = 100, waitSeconds = 1 });
-            var json = await CrashWorkload.ReadAsync(response, CancellationToken.None);
-            Assert.True(response.IsSuccessStatusCode, json.ToString());
-            var completed = history.Now;
-            var deliveries = json.GetProperty("messages").EnumerateArray()
-                .Select(m => new DeliveryOp(m.GetProperty("id").GetGuid(), m.GetProperty("body").GetString()!, m.GetProperty("lease").GetString()!, invoked, completed))
-                .ToArray();
-            foreach (var delivery in deliveries)
-            {
-                history.Deliveries.Enqueue(delivery);
-            }
+            var deliveries = await CrashWorkload.ReceiveAsync(client, history, 100, CancellationToken.None);
             if (deliveries.Length > 0)
             {
                 await CrashWorkload.AckAsync(client, history, deliveries, CancellationToken.None);

@@ -82,26 +82,30 @@ internal sealed class CrashWorkload(CrashHistory history, Uri baseAddress, strin
     {
         while (!stop.IsCancellationRequested)
         {
-            var invoked = history.Now;
-            using var response = await client.PostAsJsonAsync($"v1/queues/{Queue}/receive", new { max = 10, waitSeconds = 1 }, stop);
-            var json = await ReadAsync(response, stop);
-            var completed = history.Now;
-            if (!response.IsSuccessStatusCode)
-            {
-                continue;
-            }
-            var deliveries = json.GetProperty("messages").EnumerateArray()
-                .Select(m => new DeliveryOp(m.GetProperty("id").GetGuid(), m.GetProperty("body").GetString()!, m.GetProperty("lease").GetString()!, invoked, completed))
-                .ToArray();
-            foreach (var delivery in deliveries)
-            {
-                history.Deliveries.Enqueue(delivery);
-            }
+            var deliveries = await ReceiveAsync(client, history, 10, stop);
             if (deliveries.Length > 0)
             {
                 await AckAsync(client, history, deliveries, stop);
             }
         }
+    }
+
+    /// <summary>One receive; each message it leased joins the history as a delivery.</summary>
+    public static async Task<DeliveryOp[]> ReceiveAsync(HttpClient client, CrashHistory history, int max, CancellationToken stop)
+    {
+        var invoked = history.Now;
+        using var response = await client.PostAsJsonAsync($"v1/queues/{Queue}/receive", new { max, waitSeconds = 1 }, stop);
+        var json = await ReadAsync(response, stop);
+        var completed = history.Now;
+        Assert.True(response.IsSuccessStatusCode, $"receive answered {(int)response.StatusCode}: {json}");
+        var deliveries = json.GetProperty("messages").EnumerateArray()
+            .Select(m => new DeliveryOp(m.GetProperty("id").GetGuid(), m.GetProperty("body").GetString()!, m.GetProperty("lease").GetString()!, invoked, completed))
+            .ToArray();
+        foreach (var delivery in deliveries)
+        {
+            history.Deliveries.Enqueue(delivery);
+        }
+        return deliveries;
     }
 
     /// <summary>Acks the leases; a lease counts as acked only when its own result says ok.</summary>
