@@ -38,6 +38,12 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         get
         {
+            // The crash suite's proof that it can fail runs a deliberately broken build from elsewhere (bench/crash.sh).
+            if (Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_SERVER_DLL") is { Length: > 0 } other)
+            {
+                Assert.True(File.Exists(other), $"SWITCHBOARD_TEST_SERVER_DLL names {other}, which does not exist.");
+                return other;
+            }
             var assembly = typeof(ServerProcess).Assembly;
             var path = assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SwitchboardDll").Value!;
             var configuration = assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
