@@ -34,7 +34,7 @@ public sealed partial class SqliteWriter : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        // Dedicated threads: commits and fsyncs block on the disk, which must never tie up a thread-pool thread.
+        // A dedicated thread: every commit blocks on fsync, which must never tie up a thread-pool thread.
         _thread = new Thread(Run) { IsBackground = true, Name = "sqlite-writer" };
         if (connection.DataSource.Length > 0 && !connection.DataSource.Equals(":memory:", StringComparison.Ordinal))
         {
