@@ -40,9 +40,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
-        // synchronous=FULL for the migrations: each is fsync'd before it returns. The writer then commits without
-        // fsync and syncs the WAL on its own thread before it answers (SqliteWriter.Sync.cs), so an acknowledged
-        // write still survives power loss, not only a process crash.
+        // synchronous=FULL: in WAL mode every commit is fsync'd before it returns, so an acknowledged
+        // write survives power loss, not only a process crash.
         Execute(connection, """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;

@@ -7,10 +7,9 @@ namespace Switchboard.Sqlite;
 
 /// <summary>
 /// The one writer of the database. Concurrent writes queue here and are folded into one transaction
-/// (group commit): under load a batch holds everything that arrived while the previous one was committing.
-/// Each operation runs inside its own savepoint, so one failing operation rolls back alone and the rest of
-/// the batch still commits. Commits are pipelined (SqliteWriter.Sync.cs): the fsync of batch N runs on its
-/// own thread while batch N+1 commits. A caller's task completes only after the fsync that covers its commit.
+/// and one fsync (group commit): under load a batch holds everything that arrived while the previous
+/// commit was syncing. Each operation runs inside its own savepoint, so one failing operation rolls back
+/// alone and the rest of the batch still commits. A caller's task completes only after the commit is durable.
 /// </summary>
 public sealed partial class SqliteWriter : IAsyncDisposable
 {
@@ -36,12 +35,6 @@ public sealed partial class SqliteWriter : IAsyncDisposable
         });
         // A dedicated thread: every commit blocks on fsync, which must never tie up a thread-pool thread.
         _thread = new Thread(Run) { IsBackground = true, Name = "sqlite-writer" };
-        if (connection.DataSource.Length > 0 && !connection.DataSource.Equals(":memory:", StringComparison.Ordinal))
-        {
-            _wal = OpenWal(connection);
-            _syncThread = new Thread(RunSyncs) { IsBackground = true, Name = "sqlite-sync" };
-            _syncThread.Start();
-        }
         _thread.Start();
     }
 
@@ -90,11 +83,6 @@ public sealed partial class SqliteWriter : IAsyncDisposable
 
         while (WaitForWork(reader))
         {
-            if (Pipelined)
-            {
-                // Let requests gather into the next batch while the previous one still waits for its fsync.
-                WaitForSyncSlot();
-            }
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var request))
             {
@@ -177,11 +165,6 @@ public sealed partial class SqliteWriter : IAsyncDisposable
             {
                 LogAfterCommitFailed(_logger, ex);
             }
-            if (Pipelined)
-            {
-                HandOff(batch);
-                continue;
-            }
             foreach (var request in batch)
             {
                 request.Complete();
@@ -199,7 +182,6 @@ public sealed partial class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _stopped.Task.ConfigureAwait(false);
-        StopSyncs();
         _context.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
