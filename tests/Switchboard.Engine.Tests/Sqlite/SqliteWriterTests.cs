@@ -30,30 +30,6 @@ public sealed class SqliteWriterTests
     }
 
     [Fact]
-    public async Task A_write_is_answered_only_after_a_WAL_fsync_that_ended_after_it_ran()
-    {
-        await using var database = TestDatabases.NewSqlite(out _);
-        Assert.True(database.Writer.Pipelined);
-        await database.Writer.ExecuteAsync(ctx => ctx.Command("CREATE TABLE t (v INTEGER NOT NULL)").ExecuteNonQuery()).WaitAsync(Timeout);
-
-        var writes = Enumerable.Range(0, 500).Select(async i =>
-        {
-            var syncsWhenRun = await database.Writer.ExecuteAsync(ctx =>
-            {
-                var insert = ctx.Command("INSERT INTO t (v) VALUES ($v)");
-                insert.Parameters.AddWithValue("$v", i);
-                insert.ExecuteNonQuery();
-                return database.Writer.Syncs;
-            });
-            return (syncsWhenRun, syncsWhenAnswered: database.Writer.Syncs);
-        });
-        var seen = await Task.WhenAll(writes).WaitAsync(Timeout);
-
-        Assert.All(seen, s => Assert.True(s.syncsWhenAnswered > s.syncsWhenRun, $"answered after {s.syncsWhenAnswered} fsyncs, ran after {s.syncsWhenRun}"));
-        Assert.InRange(database.Writer.Syncs, 1, database.Writer.Batches);
-    }
-
-    [Fact]
     public async Task A_failing_operation_rolls_back_alone_and_the_rest_of_its_batch_commits()
     {
         await using var database = TestDatabases.NewSqlite(out _);
