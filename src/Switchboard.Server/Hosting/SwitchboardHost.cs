@@ -9,6 +9,7 @@ using Switchboard.Server.Notifications;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
 using Switchboard.Server.Storage;
+using Switchboard.Server.WebConsole;
 
 namespace Switchboard.Server.Hosting;
 
@@ -42,6 +43,7 @@ public static class SwitchboardHost
         builder.AddFiles();
         builder.AddChat();
         builder.AddChannels();
+        builder.AddConsole();
 
         var app = builder.Build();
 
@@ -57,6 +59,7 @@ public static class SwitchboardHost
         app.MapChannelsApi();
         app.MapNotificationsApi();
         app.MapGraphQLApi();
+        app.MapConsole();
         mapExtra?.Invoke(app);
         return app;
     }
