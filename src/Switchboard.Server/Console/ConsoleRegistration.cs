@@ -27,7 +27,9 @@ internal static class ConsoleRegistration
 
     public static WebApplicationBuilder AddConsole(this WebApplicationBuilder builder)
     {
-        // The host's application is the `switchboard` command, so the console's static files are found by this library's name.
+        // The host's application is the `switchboard` command, but the console's static files and the list of its script
+        // initializers (Fluent UI's) are built under this library's name, which is where Blazor looks for them.
+        builder.Environment.ApplicationName = typeof(ConsoleRegistration).Assembly.GetName().Name!;
         if (File.Exists(RuntimeManifest))
         {
             builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, RuntimeManifest);

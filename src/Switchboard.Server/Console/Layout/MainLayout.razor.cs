@@ -7,6 +7,9 @@ public sealed partial class MainLayout
 {
     private bool _dark;
 
+    /// <summary>Set once the circuit runs the page, so a test (or a person) knows the buttons work.</summary>
+    private bool _interactive;
+
     [Inject]
     public required IThemeService Themes { get; init; }
 
@@ -18,6 +21,7 @@ public sealed partial class MainLayout
         if (firstRender && RendererInfo.IsInteractive)
         {
             _dark = await Themes.IsDarkModeAsync();
+            _interactive = true;
             StateHasChanged();
         }
     }
