@@ -88,6 +88,13 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>Fails with every serious or critical axe-core finding on the page as it is now.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var violations = await AccessibilityViolationsAsync();
+        Assert.True(violations.Count == 0, $"{Page.Url}:\n" + string.Join("\n", violations));
+    }
+
     /// <summary>axe-core's serious and critical findings on the page as it is now.</summary>
     public async Task<IReadOnlyList<string>> AccessibilityViolationsAsync()
     {

@@ -9,6 +9,9 @@ namespace Switchboard.Server.WebConsole.Queues;
 /// <summary>Every queue the caller may see with its counters and rates, live; and a form to create one.</summary>
 public sealed partial class Page : IDisposable
 {
+    /// <summary>Problems about the queue's name, shown at the name field.</summary>
+    private static readonly string[] NameCodes = ["invalid_name", "queue_exists"];
+
     private IReadOnlyList<(QueueInfo Queue, QueueStats Stats)> _queues = [];
     private Problem? _problem;
     private Problem? _createProblem;
