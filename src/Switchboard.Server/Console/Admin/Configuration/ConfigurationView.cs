@@ -10,8 +10,11 @@ internal static class ConfigurationView
 
     private static readonly string[] Sections = ["Broker", "Channels", "Chat", "Data", "Files", "Http", "Identity", "Kv", "Logging", "Operations", "Storage", "Tls", "Urls"];
 
-    private static readonly string[] SecretWords =
-        ["password", "secret", "token", "connectionstring", "credential", "apikey", "privatekey", "accesskey", "signingkey", "webhookurl", "authorization", "cookie"];
+    /// <summary>A setting whose last key segment contains one of these holds a secret.</summary>
+    private static readonly string[] SecretWords = ["password", "secret", "connectionstring", "credential", "privatekey"];
+
+    /// <summary>A setting whose last key segment ends with one of these holds a secret (<c>BotToken</c>, <c>ApiKey</c>, a webhook URL).</summary>
+    private static readonly string[] SecretEndings = ["token", "key", "webhookurl"];
 
     public static IReadOnlyList<KeyValuePair<string, string>> Read(IConfiguration configuration) => configuration.AsEnumerable()
         .Where(setting => setting.Value is not null && Sections.Any(section => setting.Key.Equals(section, StringComparison.OrdinalIgnoreCase)
@@ -20,11 +23,11 @@ internal static class ConfigurationView
         .OrderBy(setting => setting.Key, StringComparer.OrdinalIgnoreCase)
         .ToArray();
 
-    /// <summary>Any segment of the key naming a secret; a URL with credentials in it (Slack, Discord webhooks) counts too.</summary>
+    /// <summary>The key's last segment names a secret; a webhook URL with its credentials in it (Slack, Discord) counts too.</summary>
     internal static bool IsSecret(string key)
     {
-        var flat = key.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        return SecretWords.Any(word => flat.Contains(word, StringComparison.OrdinalIgnoreCase))
-            || flat.EndsWith("key", StringComparison.OrdinalIgnoreCase) && !flat.EndsWith("dedupkey", StringComparison.OrdinalIgnoreCase);
+        var name = key[(key.LastIndexOf(':') + 1)..].Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        return SecretWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase))
+            || SecretEndings.Any(ending => name.EndsWith(ending, StringComparison.OrdinalIgnoreCase)) && !name.EndsWith("dedupkey", StringComparison.OrdinalIgnoreCase);
     }
 }
