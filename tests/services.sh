@@ -34,8 +34,8 @@ pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL did not start; check 'pg_lsclus
 (cd / && as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='switchboard'\"" | grep -q 1) \
   || (cd / && as_root su postgres -c "psql -qc \"CREATE ROLE switchboard LOGIN SUPERUSER PASSWORD 'switchboard'\"")
 
-# Databases that earlier runs left behind (a run stopped midway cannot drop its own); see drop-test-databases.sh.
-bash "$(dirname "$0")/drop-test-databases.sh"
+# Leftovers of earlier runs that are over (a run stopped midway cannot drop its own), never a live run's; see drop-test-databases.sh.
+bash "$(dirname "$0")/drop-test-databases.sh" --stale
 
 # Redis: started by us on loopback when nothing answers there yet.
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

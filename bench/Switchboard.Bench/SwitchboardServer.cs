@@ -70,7 +70,11 @@ internal sealed class SwitchboardServer : IAsyncDisposable
         string? database = null;
         if (engine == "postgres")
         {
-            database = "sb_bench_" + Guid.NewGuid().ToString("N")[..12];
+            // Named for the test run that started the benchmark (tests/run.sh sets the id), or for this process, so that
+            // tests/drop-test-databases.sh drops only its own run's databases and can tell a dead run's leftovers.
+            var run = Environment.GetEnvironmentVariable("SWITCHBOARD_TEST_RUN_ID") is { Length: > 0 } id ? id
+                : $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}x{Environment.ProcessId}";
+            database = $"sb_bench_{run}_{Guid.NewGuid().ToString("N")[..12]}";
             await using (var admin = new NpgsqlConnection(postgres + ";Database=postgres"))
             {
                 await admin.OpenAsync(cancellationToken);

@@ -107,7 +107,10 @@ internal sealed class PublishCommand : Command
     private static string Describe(string queue, int done, int count, TimeSpan elapsed) =>
         Markup.Escape($"publish → {queue}: {done}/{count} ({ProgressConsole.Rate(done, elapsed)})");
 
-    /// <summary>The argument, else the file (text when it is valid UTF-8, otherwise sent as bytes), else stdin when piped.</summary>
+    /// <summary>
+    /// The argument, else the file (text when it is valid UTF-8, otherwise sent as bytes), else stdin when piped, less one
+    /// trailing newline; an empty stdin is a missing body.
+    /// </summary>
     private async Task<(OutgoingMessage? Message, bool FromStdin, string? Problem)> ReadBodyAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var body = parseResult.GetValue(_body);
@@ -138,7 +141,12 @@ internal sealed class PublishCommand : Command
         }
         if (_console.IsInputRedirected)
         {
-            return (OutgoingMessage.FromString(await _console.In.ReadToEndAsync(cancellationToken)), true, null);
+            var text = await _console.In.ReadToEndAsync(cancellationToken);
+            // One trailing newline is the shell's (echo, a heredoc), not the message's, as curl -d @- treats it.
+            text = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+            return text.Length == 0
+                ? (null, true, "stdin was empty: pipe the message body in, or give it as an argument or with --file.")
+                : (OutgoingMessage.FromString(text), true, null);
         }
         return (null, false, "no message body: give it as an argument (switchboard publish orders '{\"id\":1}'), with --file, or on stdin.");
     }

@@ -32,8 +32,8 @@ public sealed class ChannelHttp : IDisposable
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("Switchboard/1.0");
     }
 
-    /// <summary>Posts JSON and returns the parsed response body (null when empty or not JSON); failures become <see cref="ProviderException"/>.</summary>
-    public async Task<JsonNode?> PostJsonAsync(Uri url, object body, Action<HttpRequestHeaders>? headers, Func<JsonNode?, TimeSpan?>? retryAfterFromBody,
+    /// <summary>Posts JSON and returns the status and the parsed response body (null when empty or not JSON); failures become <see cref="ProviderException"/>.</summary>
+    public async Task<ProviderResponse> PostJsonAsync(Uri url, object body, Action<HttpRequestHeaders>? headers, Func<JsonNode?, TimeSpan?>? retryAfterFromBody,
         Func<JsonNode?, string?>? errorCodeFromBody, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
@@ -44,7 +44,7 @@ public sealed class ChannelHttp : IDisposable
     }
 
     /// <summary>Sends <paramref name="request"/>; see <see cref="PostJsonAsync"/>.</summary>
-    public async Task<JsonNode?> SendAsync(HttpRequestMessage request, Func<JsonNode?, TimeSpan?>? retryAfterFromBody,
+    public async Task<ProviderResponse> SendAsync(HttpRequestMessage request, Func<JsonNode?, TimeSpan?>? retryAfterFromBody,
         Func<JsonNode?, string?>? errorCodeFromBody, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -75,7 +75,7 @@ public sealed class ChannelHttp : IDisposable
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return json;
+                return new ProviderResponse(status, json);
             }
             var retryAfter = RetryAfter(response) ?? retryAfterFromBody?.Invoke(json);
             var retryable = status is 408 or 429 or >= 500;

@@ -13,7 +13,7 @@ public sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
         var errors = new List<string>();
         foreach (var (instanceName, instance) in options.Instances)
         {
-            ValidateInstance(errors, instanceName, instance);
+            ValidateInstance(errors, instanceName, instance, options.AllowedHosts);
         }
         foreach (var (routeName, route) in options.Routes)
         {
@@ -42,7 +42,7 @@ public sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateInstance(List<string> errors, string name, ChannelInstanceOptions instance)
+    private static void ValidateInstance(List<string> errors, string name, ChannelInstanceOptions instance, IReadOnlyList<string> allowedHosts)
     {
         var key = $"{Prefix}:Instances:{name}";
         if (!BrokerNames.IsValid(name) || name.Length > 64)
@@ -63,9 +63,27 @@ public sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
         }
         void Url(string? value, string field)
         {
-            if (value is not null && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            if (value is null)
+            {
+                return;
+            }
+            if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                Reachable(uri.Host, field);
+            }
+            else
             {
                 errors.Add($"{key}:{field}: '{value}' must be an absolute http or https URL.");
+            }
+        }
+        // The guard every send goes through, applied here so an address it would refuse fails the check rather than
+        // every delivery; a name that only DNS resolves to a private address is still refused at send time.
+        void Reachable(string? host, string field)
+        {
+            if (!string.IsNullOrWhiteSpace(host) && OutboundAddressGuard.RefusedWithoutLookup(allowedHosts, host) is { } refused)
+            {
+                errors.Add($"{key}:{field}: '{host}' is {refused}, a loopback or private address that deliveries may not reach; " +
+                    $"add it to {Prefix}:AllowedHosts to allow it.");
             }
         }
         Url(instance.BaseUrl, "BaseUrl");
@@ -88,6 +106,7 @@ public sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
             case ChannelTypes.Email:
                 Require(instance.Smtp.Host, "Smtp:Host");
                 Require(instance.Smtp.From, "Smtp:From");
+                Reachable(instance.Smtp.Host, "Smtp:Host");
                 if (instance.Smtp.Port is < 1 or > 65535)
                 {
                     errors.Add($"{key}:Smtp:Port: {instance.Smtp.Port} is outside 1–65535.");

@@ -204,9 +204,9 @@ public sealed class DeliveryProcessor(
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    var id = await connector.SendAsync(options, message, ct).ConfigureAwait(false);
-                    Record(attempts, new DeliveryAttempt(deliveryId, instance, at, DeliveryAttempt.Sent, Elapsed(started), null, null, null));
-                    return id;
+                    var receipt = await connector.SendAsync(options, message, ct).ConfigureAwait(false);
+                    Record(attempts, new DeliveryAttempt(deliveryId, instance, at, DeliveryAttempt.Sent, Elapsed(started), receipt.StatusCode, null, null));
+                    return receipt.MessageId;
                 }
                 catch (ProviderException ex)
                 {

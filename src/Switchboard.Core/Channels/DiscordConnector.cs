@@ -13,7 +13,7 @@ internal sealed class DiscordConnector(ChannelHttp http) : IChannelConnector
 
     public string Type => ChannelTypes.Discord;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var url = new UriBuilder(instance.WebhookUrl!);
         url.Query = string.IsNullOrEmpty(url.Query) ? "wait=true" : url.Query.TrimStart('?') + "&wait=true";
@@ -51,7 +51,7 @@ internal sealed class DiscordConnector(ChannelHttp http) : IChannelConnector
             body["embeds"] = embeds;
         }
         var response = await http.PostJsonAsync(url.Uri, body, null, RetryAfter, null, cancellationToken).ConfigureAwait(false);
-        return response?["id"]?.GetValue<string>();
+        return new ProviderReceipt(response.Body?["id"]?.GetValue<string>(), response.StatusCode);
     }
 
     // Discord's 429 body: { "retry_after": 1.5, "global": false } (seconds).

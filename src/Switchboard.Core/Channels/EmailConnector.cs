@@ -20,7 +20,7 @@ internal sealed class EmailConnector(OutboundAddressGuard guard) : IChannelConne
 {
     public string Type => ChannelTypes.Email;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var smtp = instance.Smtp;
         var mail = new MimeMessage();
@@ -79,7 +79,8 @@ internal sealed class EmailConnector(OutboundAddressGuard guard) : IChannelConne
         {
             throw new ProviderException("smtp_unavailable", $"Could not talk to the SMTP server {smtp.Host}:{smtp.Port}: {ex.Message}", retryable: true);
         }
-        return mail.MessageId;
+        // MailKit returns only after the server accepted the message, which SMTP answers with 250.
+        return new ProviderReceipt(mail.MessageId, 250);
     }
 
     internal static SecureSocketOptions Security(string value) => value.ToLowerInvariant() switch

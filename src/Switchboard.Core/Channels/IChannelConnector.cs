@@ -6,6 +6,6 @@ public interface IChannelConnector
     /// <summary>The <see cref="ChannelTypes"/> value this connector serves.</summary>
     string Type { get; }
 
-    /// <summary>Sends and returns the provider's id of the message, when it gives one.</summary>
-    Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken);
+    /// <summary>Sends and returns the provider's id of the message, when it gives one, and the status it answered with.</summary>
+    Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken);
 }

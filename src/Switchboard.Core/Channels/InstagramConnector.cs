@@ -11,7 +11,7 @@ internal sealed class InstagramConnector(ChannelHttp http) : IChannelConnector
 
     public string Type => ChannelTypes.Instagram;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var url = new Uri($"{(instance.BaseUrl ?? DefaultBaseUrl).TrimEnd('/')}/{instance.ApiVersion}/me/messages");
         var recipient = new { id = message.Recipient };
@@ -22,14 +22,16 @@ internal sealed class InstagramConnector(ChannelHttp http) : IChannelConnector
             message = new { attachment = new { type = AttachmentType(a.Kind), payload = new { url = a.Url } } },
         }));
         string? first = null;
+        var status = 0;
         foreach (var body in parts)
         {
             var response = await http.PostJsonAsync(url, body, h => h.Authorization = new("Bearer", instance.Token), null, MetaText.ErrorCode,
                 cancellationToken).ConfigureAwait(false);
-            first ??= response?["message_id"]?.GetValue<string>()
+            status = response.StatusCode;
+            first ??= response.Body?["message_id"]?.GetValue<string>()
                 ?? throw new ProviderException("invalid_response", "Instagram answered without message_id.", retryable: false);
         }
-        return first;
+        return new ProviderReceipt(first, status);
     }
 
     /// <summary>Instagram's attachment types: image, video, audio or file.</summary>

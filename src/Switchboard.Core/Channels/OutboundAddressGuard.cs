@@ -40,13 +40,28 @@ public sealed class OutboundAddressGuard(IOptionsMonitor<ChannelOptions> options
         }
     }
 
-    public bool IsAllowed(string host, IPAddress address)
+    public bool IsAllowed(string host, IPAddress address) => IsAllowed(options.CurrentValue.AllowedHosts, host, address);
+
+    /// <summary>
+    /// The address a host is known to mean without asking DNS (an IP literal, or <c>localhost</c>) when the guard would
+    /// refuse it, so configuration can be checked before anything is sent; null when allowed or only DNS can tell.
+    /// </summary>
+    public static IPAddress? RefusedWithoutLookup(IReadOnlyList<string> allowedHosts, string host)
+    {
+        host = host.Trim('[', ']');
+        var address = IPAddress.TryParse(host, out var literal) ? literal
+            : string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+            : null;
+        return address is not null && !IsAllowed(allowedHosts, host, address) ? address : null;
+    }
+
+    private static bool IsAllowed(IReadOnlyList<string> allowedHosts, string host, IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
         }
-        foreach (var entry in options.CurrentValue.AllowedHosts)
+        foreach (var entry in allowedHosts)
         {
             if (string.Equals(entry, host, StringComparison.OrdinalIgnoreCase) || Matches(entry, address))
             {

@@ -8,7 +8,7 @@ internal sealed class SlackConnector(ChannelHttp http) : IChannelConnector
 {
     public string Type => ChannelTypes.Slack;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var blocks = new List<object>();
         if (!string.IsNullOrEmpty(message.Title))
@@ -24,8 +24,8 @@ internal sealed class SlackConnector(ChannelHttp http) : IChannelConnector
                 : new { type = "section", text = new { type = "mrkdwn", text = $"<{attachment.Url}|{Escape(label)}>" } });
         }
         var fallback = string.IsNullOrEmpty(message.Title) ? message.Text : $"{message.Title}: {message.Text}";
-        await http.PostJsonAsync(new Uri(instance.WebhookUrl!), new { text = fallback, blocks }, null, null, null, cancellationToken).ConfigureAwait(false);
-        return null;
+        var response = await http.PostJsonAsync(new Uri(instance.WebhookUrl!), new { text = fallback, blocks }, null, null, null, cancellationToken).ConfigureAwait(false);
+        return new ProviderReceipt(null, response.StatusCode);
     }
 
     // Slack's mrkdwn escapes exactly these three characters.

@@ -14,11 +14,11 @@ internal sealed class TelegramConnector(ChannelHttp http) : IChannelConnector
 
     public string Type => ChannelTypes.Telegram;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var bot = $"{(instance.BaseUrl ?? DefaultBaseUrl).TrimEnd('/')}/bot{instance.BotToken}";
         var text = string.IsNullOrEmpty(message.Title) ? message.Text : $"{message.Title}\n\n{message.Text}";
-        var id = await CallAsync(new Uri($"{bot}/sendMessage"), new { chat_id = message.Recipient, text }, cancellationToken).ConfigureAwait(false);
+        var (id, status) = await CallAsync(new Uri($"{bot}/sendMessage"), new { chat_id = message.Recipient, text }, cancellationToken).ConfigureAwait(false);
         foreach (var attachment in message.Files)
         {
             var image = attachment.Kind == ChannelAttachment.Image;
@@ -28,20 +28,20 @@ internal sealed class TelegramConnector(ChannelHttp http) : IChannelConnector
                 body["caption"] = attachment.Caption;
             }
             var method = image ? "sendPhoto" : "sendDocument";
-            await CallAsync(new Uri($"{bot}/{method}"), body, cancellationToken).ConfigureAwait(false);
+            (_, status) = await CallAsync(new Uri($"{bot}/{method}"), body, cancellationToken).ConfigureAwait(false);
         }
-        return $"{message.Recipient}:{id}";
+        return new ProviderReceipt($"{message.Recipient}:{id}", status);
     }
 
-    private async Task<string> CallAsync(Uri url, object body, CancellationToken cancellationToken)
+    private async Task<(string Id, int Status)> CallAsync(Uri url, object body, CancellationToken cancellationToken)
     {
-        var response = await http.PostJsonAsync(url, body, null, RetryAfter, ErrorCode, cancellationToken).ConfigureAwait(false);
+        var (status, response) = await http.PostJsonAsync(url, body, null, RetryAfter, ErrorCode, cancellationToken).ConfigureAwait(false);
         var id = response?["result"]?["message_id"];
         if (response?["ok"]?.GetValue<bool>() != true || id is null)
         {
             throw new ProviderException("invalid_response", "Telegram answered without result.message_id.", retryable: false);
         }
-        return id.ToJsonString();
+        return (id.ToJsonString(), status);
     }
 
     private static TimeSpan? RetryAfter(JsonNode? body) =>

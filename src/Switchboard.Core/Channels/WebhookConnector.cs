@@ -21,7 +21,7 @@ internal sealed class WebhookConnector(ChannelHttp http, TimeProvider time) : IC
 
     public string Type => ChannelTypes.Webhook;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var body = JsonSerializer.SerializeToUtf8Bytes(new
@@ -47,7 +47,7 @@ internal sealed class WebhookConnector(ChannelHttp http, TimeProvider time) : IC
             request.Headers.TryAddWithoutValidation(SignatureHeader, "sha256=" + Sign(instance.Secret, timestamp, body));
         }
         var response = await http.SendAsync(request, null, null, cancellationToken).ConfigureAwait(false);
-        return response is JsonObject obj && obj["id"] is JsonValue id ? id.ToString() : null;
+        return new ProviderReceipt(response.Body is JsonObject obj && obj["id"] is JsonValue id ? id.ToString() : null, response.StatusCode);
     }
 
     public static string Sign(string secret, string timestamp, ReadOnlySpan<byte> body)

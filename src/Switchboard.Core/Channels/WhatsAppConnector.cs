@@ -14,12 +14,13 @@ internal sealed class WhatsAppConnector(ChannelHttp http) : IChannelConnector
 
     public string Type => ChannelTypes.WhatsApp;
 
-    public async Task<string?> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ProviderReceipt> SendAsync(ChannelInstanceOptions instance, ChannelMessage message, CancellationToken cancellationToken)
     {
         var url = new Uri($"{(instance.BaseUrl ?? DefaultBaseUrl).TrimEnd('/')}/{instance.ApiVersion}/{instance.PhoneNumberId}/messages");
         var parts = new List<JsonObject> { message.Template is { } template ? TemplateBody(message, template) : TextBody(message) };
         parts.AddRange(message.Files.Select(a => MediaBody(message, a)));
         string? first = null;
+        var status = 0;
         for (var i = 0; i < parts.Count; i++)
         {
             var key = i == 0 ? message.DeliveryId.ToString() : $"{message.DeliveryId}:{i}";
@@ -28,11 +29,12 @@ internal sealed class WhatsAppConnector(ChannelHttp http) : IChannelConnector
                 h.Authorization = new("Bearer", instance.Token);
                 h.TryAddWithoutValidation("Idempotency-Key", key);
             }, null, MetaText.ErrorCode, cancellationToken).ConfigureAwait(false);
-            var id = response?["messages"]?[0]?["id"]?.GetValue<string>()
+            status = response.StatusCode;
+            var id = response.Body?["messages"]?[0]?["id"]?.GetValue<string>()
                 ?? throw new ProviderException("invalid_response", "WhatsApp answered without messages[0].id.", retryable: false);
             first ??= id;
         }
-        return first;
+        return new ProviderReceipt(first, status);
     }
 
     private static JsonObject Envelope(ChannelMessage message, string type) =>

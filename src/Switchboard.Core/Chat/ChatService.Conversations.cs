@@ -15,11 +15,11 @@ public sealed partial class ChatService
     public async Task<ConversationCreated> CreateConversationAsync(Caller caller, CreateConversation input, CancellationToken cancellationToken = default)
     {
         Demand(caller);
-        var others = (input.Members ?? []).Select(NormalizeUserId).Where(m => !string.Equals(m, caller.Id, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+        var others = (await ResolveMembersAsync(input.Members, cancellationToken).ConfigureAwait(false)).Select(NormalizeUserId).Where(m => !string.Equals(m, caller.Id, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
         var validation = new Validation();
         validation.Require(Enum.IsDefined(input.Kind) && input.Kind != ConversationKind.Contact, "kind",
             "kind must be 'private', 'group' or 'room'; a contact's conversation starts with their first message through a channel.");
-        validation.Require(others.All(m => !string.IsNullOrWhiteSpace(m) && m.Length <= 200), "members", "Every member must be a user id.");
+        validation.Require(others.All(m => !string.IsNullOrWhiteSpace(m) && m.Length <= 200), "members", "Every member must be a user id or a username.");
         var limit = Options.MaxGroupMembers;
         switch (input.Kind)
         {

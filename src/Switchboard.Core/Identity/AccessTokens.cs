@@ -14,6 +14,9 @@ public sealed class AccessTokens(SigningKeyRing ring, IOptionsMonitor<IdentityOp
     public const string KindClaim = "sb_kind";
     public const string KindUser = "user";
 
+    /// <summary>The claim carrying the user's <see cref="SecurityStamp"/> at issue time.</summary>
+    public const string StampClaim = "sb_stamp";
+
     private static readonly JsonWebTokenHandler Handler = new();
 
     public TimeSpan Lifetime => TimeSpan.FromMinutes(options.CurrentValue.AccessTokenMinutes);
@@ -36,9 +39,18 @@ public sealed class AccessTokens(SigningKeyRing ring, IOptionsMonitor<IdentityOp
                 ["name"] = user.Username,
                 ["role"] = user.Role,
                 [KindClaim] = KindUser,
+                [StampClaim] = SecurityStamp(user),
                 [JwtRegisteredClaimNames.Jti] = Guid.CreateVersion7().ToString(),
             },
             SigningCredentials = new SigningCredentials(key.PrivateKey, Algorithm),
         });
     }
+
+    /// <summary>
+    /// A value that changes whenever the password does: a digest of the salted password hash, so no column or
+    /// migration is needed and a new password (own change or admin reset) retires every access token issued before it.
+    /// The hash's random salt makes the digest useless for guessing the password.
+    /// </summary>
+    public static string SecurityStamp(UserAccount user) =>
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(user.PasswordHash)).AsSpan(0, 12));
 }

@@ -18,6 +18,12 @@ public interface IIdentityStore
     /// <summary>Users ordered by id (creation order), starting after <paramref name="after"/>.</summary>
     Task<IReadOnlyList<UserAccount>> ListUsersAsync(Guid? after, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Users whose username starts with <paramref name="prefix"/> (case-insensitively; characters that are not allowed in
+    /// a username match nothing), in username order.
+    /// </summary>
+    Task<IReadOnlyList<UserAccount>> SearchUsersAsync(string prefix, int limit, CancellationToken cancellationToken = default);
+
     Task<long> CountUsersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>

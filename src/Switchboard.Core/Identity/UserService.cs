@@ -100,6 +100,8 @@ public sealed partial class UserService(
         {
             user = user with { PasswordHash = Hasher.HashPassword(user, password), UpdatedAt = now };
             await store.UpdateUserAsync(user with { FailedLogins = 0, LockedUntil = null }, keepAnAdmin: false, cancellationToken).ConfigureAwait(false);
+            // The new hash is a new security stamp: the token issued now must not meet the old one in the cache.
+            statusCache.Invalidate(user.Id);
         }
         else if (user.FailedLogins > 0 || user.LockedUntil is not null)
         {
@@ -242,6 +244,15 @@ public sealed partial class UserService(
                 new Dictionary<string, string[]> { [field] = [$"At most {MaxPasswordLength} characters."] });
         }
     }
+
+    /// <summary>
+    /// A lower-case LIKE pattern (escape character <c>\</c>) for usernames starting with <paramref name="prefix"/>; a
+    /// character no username has matches nothing, and <c>_</c> matches only itself.
+    /// </summary>
+    internal static string PrefixPattern(string prefix) =>
+        prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+            ? prefix.ToLowerInvariant().Replace("_", "\\_", StringComparison.Ordinal) + "%"
+            : "\\%\\%";
 
     internal static bool IsValidUsername(string? username) =>
         username is { Length: >= 3 and <= 64 } && username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');

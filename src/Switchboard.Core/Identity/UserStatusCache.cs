@@ -24,7 +24,7 @@ public sealed class UserStatusCache(IIdentityStore store, TimeProvider time)
         }
         var generation = Interlocked.Read(ref _generation);
         var user = await store.GetUserAsync(userId, cancellationToken).ConfigureAwait(false);
-        var status = user is null ? null : new UserStatus(user.Id, user.Username, user.Role, user.Disabled);
+        var status = user is null ? null : new UserStatus(user.Id, user.Username, user.Role, user.Disabled, AccessTokens.SecurityStamp(user));
         if (_entries.Count > 100_000)
         {
             _entries.Clear();

@@ -30,6 +30,10 @@ internal sealed partial class PostgresIdentityStore
         await QueryAsync($"SELECT {UserColumns} FROM users WHERE id > $1 ORDER BY id LIMIT $2", ReadUser, cancellationToken,
             after ?? Guid.Empty, limit).ConfigureAwait(false);
 
+    public async Task<IReadOnlyList<UserAccount>> SearchUsersAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
+        await QueryAsync($"SELECT {UserColumns} FROM users WHERE lower(username) LIKE $1 ESCAPE '\\' ORDER BY lower(username) COLLATE \"C\" LIMIT $2", ReadUser,
+            cancellationToken, UserService.PrefixPattern(prefix), limit).ConfigureAwait(false);
+
     public async Task<long> CountUsersAsync(CancellationToken cancellationToken = default) =>
         (await QueryAsync("SELECT count(*) FROM users", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0];
 

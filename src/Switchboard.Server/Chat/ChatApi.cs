@@ -49,6 +49,8 @@ internal static class ChatApi
 
         routes.MapGet("/v1/search/messages", SearchAsync).WithTags("Chat").RequireAuthorization().WithName("SearchChatMessages")
             .WithSummary("Full-text search over the messages the caller may see, newest first, optionally in one conversation.");
+        routes.MapGet("/v1/users", FindUsersAsync).WithTags("Chat").RequireAuthorization().WithName("FindUsers")
+            .WithSummary("The user directory for anyone who may chat: users whose username starts with q, with their presence (admins list every account at /v1/admin/users).");
         routes.MapGet("/v1/users/{id}/presence", PresenceAsync).WithTags("Chat").RequireAuthorization().WithName("GetPresence")
             .WithSummary("online, away or offline across every node and device, and when the user was last seen.");
         routes.MapChatHub();
@@ -176,6 +178,19 @@ internal static class ChatApi
     {
         var page = await chat.SearchAsync(context.GetCaller(), q, conversationId, limit, cursor, ct);
         return TypedResults.Ok(new Page<ChatMessageView>(page.Items.Select(ChatMessageView.From).ToArray(), page.NextCursor));
+    }
+
+    private static async Task<Ok<DirectoryUserResponse[]>> FindUsersAsync(string? q, int? limit, HttpContext context, ChatService chat, PresenceTracker presence,
+        CancellationToken ct)
+    {
+        var users = await chat.FindUsersAsync(context.GetCaller(), q, limit, ct);
+        var found = new DirectoryUserResponse[users.Count];
+        for (var i = 0; i < users.Count; i++)
+        {
+            var user = users[i];
+            found[i] = new DirectoryUserResponse(user.Id, user.Username, user.DisplayName, PresenceView.From(await presence.GetAsync(user.Id.ToString(), ct)));
+        }
+        return TypedResults.Ok(found);
     }
 
     private static async Task<Ok<PresenceView>> PresenceAsync(string id, HttpContext context, PresenceTracker presence, CancellationToken ct)

@@ -7,11 +7,14 @@ namespace Switchboard.Server.Chat;
 internal static class ChatContracts
 {
     /// <param name="Kind"><c>private</c>, <c>group</c> or <c>room</c>.</param>
-    /// <param name="Members">User ids besides the caller.</param>
+    /// <param name="Members">The other members besides the caller, each by user id or by username.</param>
     public sealed record CreateConversationRequest(string? Kind, string? Name, string? Topic, string? Description, string[]? Members)
     {
         public CreateConversation ToInput() => new(ParseKind(Kind), Members, Name, Topic, Description);
     }
+
+    /// <summary>One entry of the user directory (<c>GET /v1/users?q=</c>).</summary>
+    public sealed record DirectoryUserResponse(Guid Id, string Username, string? DisplayName, PresenceView Presence);
 
     public sealed record UpdateConversationRequest(string? Name, string? Topic, string? Description)
     {

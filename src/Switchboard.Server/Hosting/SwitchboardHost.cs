@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Switchboard.Server.Broker;
 using Switchboard.Server.Chat;
 using Switchboard.Server.Files;
@@ -32,6 +33,12 @@ public static class SwitchboardHost
         });
         SwitchboardConfiguration.AddSources(builder.Configuration, builder.Environment.EnvironmentName, args);
         configure?.Invoke(builder);
+        var unreadable = ConfigurationBindingCheck.Check(builder.Configuration);
+        if (unreadable.Count > 0)
+        {
+            // Without the values that cannot be read the rest still binds, so validation below reports every other problem too.
+            builder.Configuration.AddInMemoryCollection(unreadable.Select(f => KeyValuePair.Create(f.Key, (string?)null)));
+        }
 
         builder.AddHosting();
         builder.AddPlatform();
@@ -46,6 +53,7 @@ public static class SwitchboardHost
         builder.AddConsole();
 
         var app = builder.Build();
+        ValidateConfiguration(app, unreadable);
 
         app.UseOperations();
         app.UsePlatform();
@@ -62,5 +70,37 @@ public static class SwitchboardHost
         app.MapConsole();
         mapExtra?.Invoke(app);
         return app;
+    }
+
+    /// <summary>
+    /// Runs every options validation now, before anything reads an option (endpoint mapping does) or opens storage,
+    /// and throws one <see cref="OptionsValidationException"/> listing every problem of every section.
+    /// </summary>
+    private static void ValidateConfiguration(WebApplication app, IReadOnlyList<(string Key, string Message)> unreadable)
+    {
+        var failures = unreadable.Select(f => f.Message).ToList();
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            failures.AddRange(ex.Failures);
+        }
+        catch (AggregateException ex)
+        {
+            failures.AddRange(ex.Flatten().InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+            if (failures.Count == unreadable.Count)
+            {
+                throw;
+            }
+        }
+        // An unreadable value binds as its type's default, which its validator may refuse too; one line per key is enough.
+        failures.RemoveAll(f => unreadable.Any(u => f.StartsWith(u.Key + ": ", StringComparison.OrdinalIgnoreCase) && f != u.Message));
+        if (failures.Count > 0)
+        {
+            ((IDisposable)app).Dispose();
+            throw new OptionsValidationException("Switchboard", typeof(WebApplication), failures);
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace Switchboard.Server.Identity;
 
 /// <summary>
 /// Checks this server's access tokens against the user's current status on every request (through the short
-/// status cache): a disabled or deleted user's tokens stop working, and the role is the current one.
+/// status cache): a disabled or deleted user's tokens stop working, so do tokens issued before the last password
+/// change, and the role is the current one.
 /// </summary>
 internal sealed class LocalTokenEvents : JwtBearerEvents
 {
@@ -36,6 +37,11 @@ internal sealed class LocalTokenEvents : JwtBearerEvents
         if (status is null || status.Disabled)
         {
             context.Fail("The account is disabled or no longer exists.");
+            return;
+        }
+        if (principal.FindFirstValue(AccessTokens.StampClaim) != status.SecurityStamp)
+        {
+            context.Fail("The password changed after this token was issued; log in again.");
             return;
         }
         if (principal.Identity is ClaimsIdentity identity && principal.FindFirst(SwitchboardClaims.Role) is { } role && role.Value != status.Role)

@@ -5,7 +5,7 @@ using Switchboard.Storage;
 
 namespace Switchboard.Server.Operations;
 
-internal static class HealthApi
+internal static partial class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
@@ -20,9 +20,12 @@ internal static class HealthApi
 
     private static Ok<HealthReport> Alive() => TypedResults.Ok(new HealthReport("alive", new Dictionary<string, string>()));
 
-    /// <summary>200 with every check, or a 503 <c>unavailable</c> problem whose detail names the failing check.</summary>
+    /// <summary>
+    /// 200 with every check, or a 503 <c>unavailable</c> problem that names the failing check only: the endpoint is
+    /// anonymous, and an exception's message can carry host names, paths or SQL, so its detail goes to the log.
+    /// </summary>
     private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> ReadyAsync(
-        HttpContext context, IStorageHealth storage, IEnumerable<IReadinessCheck> others, CancellationToken cancellationToken)
+        HttpContext context, IStorageHealth storage, IEnumerable<IReadinessCheck> others, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var check = "storage:" + storage.Engine;
         try
@@ -41,10 +44,14 @@ internal static class HealthApi
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var reason = ex is OperationCanceledException ? "no answer within 5 s" : ex.GetType().Name + ": " + ex.Message;
+            var reason = ex is OperationCanceledException ? "no answer within 5 s" : "failed; the server log has the detail";
+            ReadinessCheckFailed(loggers.CreateLogger(typeof(HealthApi).FullName!), check, ex);
             var problem = Problems.Create(context, ErrorCodes.Unavailable, $"The check '{check}' failed: {reason}");
             problem.Extensions["checks"] = new Dictionary<string, string> { [check] = reason };
             return TypedResults.Problem(problem);
         }
     }
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The readiness check '{Check}' failed")]
+    private static partial void ReadinessCheckFailed(ILogger logger, string check, Exception exception);
 }

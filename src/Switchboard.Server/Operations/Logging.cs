@@ -7,8 +7,8 @@ using Switchboard.Hosting;
 namespace Switchboard.Server.Operations;
 
 /// <summary>
-/// Structured JSON logs (one compact JSON object per line, <c>@tr</c> is the trace id) to standard output and
-/// to a daily rolling file under <c>&lt;data&gt;/logs</c>. Levels come from <c>Logging:LogLevel</c> like any
+/// Structured JSON logs (one compact JSON object per line, <c>@tr</c> is the trace id) to a daily rolling file under
+/// <c>&lt;data&gt;/logs</c> and to standard output, where an interactive terminal gets readable lines instead. Levels come from <c>Logging:LogLevel</c> like any
 /// .NET app, then from a <c>Serilog</c> section if present. One request line per request; never headers or bodies.
 /// </summary>
 internal static class Logging
@@ -33,7 +33,11 @@ internal static class Logging
         logger.ReadFrom.Configuration(configuration);
         logger.Enrich.FromLogContext();
         var formatter = new RenderedCompactJsonFormatter();
-        if (logs.Console)
+        if (logs.Console && ConsoleFormats.IsText(logs.ConsoleFormat, System.Console.IsOutputRedirected))
+        {
+            logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        }
+        else if (logs.Console)
         {
             logger.WriteTo.Console(formatter);
         }

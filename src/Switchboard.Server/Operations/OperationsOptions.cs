@@ -17,8 +17,14 @@ internal sealed class OperationsLogOptions
     /// <summary>Write <c>&lt;data&gt;/logs/switchboard-YYYYMMDD.json</c>. Default true.</summary>
     public bool File { get; set; } = true;
 
-    /// <summary>Write JSON lines to standard output. Default true.</summary>
+    /// <summary>Write logs to standard output. Default true.</summary>
     public bool Console { get; set; } = true;
+
+    /// <summary>
+    /// How standard output shows them: <c>auto</c> (default) is one readable line per event on an interactive
+    /// terminal and JSON lines when the output goes to a file, a pipe or a log collector; <c>json</c> or <c>text</c> force one.
+    /// </summary>
+    public string ConsoleFormat { get; set; } = ConsoleFormats.Auto;
 
     /// <summary>A file rolls over to a new one beyond this size. Default 100 MiB.</summary>
     public long FileSizeLimitBytes { get; set; } = 100L * 1024 * 1024;

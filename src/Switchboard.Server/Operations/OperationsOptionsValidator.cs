@@ -11,6 +11,10 @@ internal sealed class OperationsOptionsValidator : IValidateOptions<OperationsOp
         {
             errors.Add($"Operations:Logs:FileSizeLimitBytes: must be at least 1048576 (1 MiB; default 104857600), got {options.Logs.FileSizeLimitBytes}.");
         }
+        if (!ConsoleFormats.All.Contains(options.Logs.ConsoleFormat, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Operations:Logs:ConsoleFormat: '{options.Logs.ConsoleFormat}' must be one of {string.Join(", ", ConsoleFormats.All)}.");
+        }
         if (options.Logs.RetainedFiles < 1)
         {
             errors.Add($"Operations:Logs:RetainedFiles: must be at least 1 (default 31), got {options.Logs.RetainedFiles}.");

@@ -38,6 +38,11 @@ internal sealed partial class SqliteIdentityStore
             $"SELECT {UserColumns} FROM users WHERE id > $after ORDER BY id LIMIT $limit",
             ReadUser, ("$after", after?.ToString() ?? ""), ("$limit", limit)), cancellationToken);
 
+    public Task<IReadOnlyList<UserAccount>> SearchUsersAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<UserAccount>>(c => Query(c,
+            $"SELECT {UserColumns} FROM users WHERE lower(username) LIKE $pattern ESCAPE '\\' ORDER BY lower(username) LIMIT $limit",
+            ReadUser, ("$pattern", UserService.PrefixPattern(prefix)), ("$limit", limit)), cancellationToken);
+
     public Task<long> CountUsersAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(c =>
         {

@@ -71,6 +71,41 @@ public sealed class BrokerCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publish_from_stdin_drops_one_trailing_newline_as_curl_does()
+    {
+        await RunAsync(["queue", "create", "lines"]);
+
+        var echoed = await RunAsync(["publish", "lines"], stdin: "{\"id\":1}\n");
+        var crlf = await RunAsync(["publish", "lines"], stdin: "two lines\nhere\r\n");
+        var twoNewlines = await RunAsync(["publish", "lines"], stdin: "kept\n\n");
+        using var client = _server.AdminClient();
+        var messages = await client.ReceiveAsync("lines", max: 10).WaitAsync(Timeout);
+
+        Assert.True(echoed.ExitCode == ExitCodes.Ok, echoed.ToString());
+        Assert.True(crlf.ExitCode == ExitCodes.Ok, crlf.ToString());
+        Assert.True(twoNewlines.ExitCode == ExitCodes.Ok, twoNewlines.ToString());
+        Assert.Equal("{\"id\":1}", messages.Single(m => m.Id == Guid.Parse(echoed.Out.Trim())).Body);
+        Assert.Equal("two lines\nhere", messages.Single(m => m.Id == Guid.Parse(crlf.Out.Trim())).Body);
+        Assert.Equal("kept\n", messages.Single(m => m.Id == Guid.Parse(twoNewlines.Out.Trim())).Body);
+    }
+
+    [Fact]
+    public async Task Publish_with_an_empty_stdin_is_a_missing_body_and_publishes_nothing()
+    {
+        await RunAsync(["queue", "create", "empty"]);
+
+        var empty = await RunAsync(["publish", "empty"], stdin: "");
+        var newline = await RunAsync(["publish", "empty"], stdin: "\n");
+        using var client = _server.AdminClient();
+        var stats = await client.GetQueueStatsAsync("empty").WaitAsync(Timeout);
+
+        Assert.True(empty.ExitCode == ExitCodes.InvalidUsage, empty.ToString());
+        Assert.Contains("stdin was empty", empty.Error);
+        Assert.True(newline.ExitCode == ExitCodes.InvalidUsage, newline.ToString());
+        Assert.Equal(0, stats.Depth);
+    }
+
+    [Fact]
     public async Task Publish_count_sends_that_many_copies_in_batches_and_reports_the_rate()
     {
         await RunAsync(["queue", "create", "load"]);

@@ -64,6 +64,35 @@ public sealed class ConfigCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task Wrong_type_values_and_out_of_range_values_are_all_named_with_their_key_and_type()
+    {
+        var result = await CheckAsync("--Identity:AccessTokenMinutes=abc", "--Broker:MaxMessageBytes=abc", "--Chat:Presence:AwayAfter=xyz",
+            "--Tls:Enabled=maybe", "--Broker:MaxReceive=0", "--Chat:MaxGroupMembers=1");
+
+        Assert.True(result.ExitCode == ExitCodes.InvalidConfiguration, result.ToString());
+        Assert.Contains("Configuration is invalid (6 problems):", result.Error);
+        Assert.Contains("  Identity:AccessTokenMinutes: 'abc' is not a whole number (Int32).", result.Error);
+        Assert.Contains("  Broker:MaxMessageBytes: 'abc' is not a whole number (Int32).", result.Error);
+        Assert.Contains("  Chat:Presence:AwayAfter: 'xyz' is not a duration such as 00:00:30", result.Error);
+        Assert.Contains("  Tls:Enabled: 'maybe' is not true or false.", result.Error);
+        Assert.Contains("  Broker:MaxReceive: 0 is outside 1–10000.", result.Error);
+        Assert.Contains("  Chat:MaxGroupMembers: 1 is outside 3–10000", result.Error);
+        Assert.DoesNotContain("Exception", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task A_problem_in_one_section_does_not_hide_the_problems_of_another()
+    {
+        var result = await CheckAsync("--Broker:MaxReceive=0", "--Chat:MaxGroupMembers=1");
+
+        Assert.True(result.ExitCode == ExitCodes.InvalidConfiguration, result.ToString());
+        Assert.Contains("Configuration is invalid (2 problems):", result.Error);
+        Assert.Contains("  Broker:MaxReceive: 0 is outside 1–10000.", result.Error);
+        Assert.Contains("  Chat:MaxGroupMembers: 1 is outside 3–10000", result.Error);
+    }
+
+    [Fact]
     public async Task Any_key_can_be_given_as_a_Section_Key_setting()
     {
         var result = await CheckAsync("--Storage:Sqlite:MaxBatch=0");

@@ -81,5 +81,55 @@ public sealed class ServeTests : IDisposable
         Assert.Contains("choose another with --urls", result.Error);
     }
 
+    [Theory]
+    [InlineData("auto", false)]
+    [InlineData("text", true)]
+    public async Task Serve_logs_json_lines_to_redirected_output_and_readable_lines_when_asked(string format, bool text)
+    {
+        var data = _folder.Combine("data");
+        await using var process = SwitchboardProcess.Start(_folder.Path,
+            ["serve", "--urls", "http://127.0.0.1:0", "--data", data, "--Operations:Logs:ConsoleFormat=" + format]);
+
+        await process.WaitForListeningAsync();
+        await process.KillAsync();
+
+        Assert.Contains("Listening on http://127.0.0.1:", process.Out);
+        var logLines = process.Out.Split('\n').Where(l => l.Contains("initial admin user", StringComparison.Ordinal)).ToArray();
+        Assert.True(logLines.Length > 0, process.ToString());
+        if (text)
+        {
+            Assert.All(logLines, l => Assert.Matches(@"^\[\d\d:\d\d:\d\d WRN\] Created the initial admin user 'admin'", l));
+        }
+        else
+        {
+            Assert.All(logLines, l => Assert.StartsWith("{\"@t\":", l));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Serve_with_values_of_the_wrong_type_names_each_key_and_opens_nothing(bool portTaken)
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = portTaken ? ((IPEndPoint)occupant.LocalEndpoint).Port : 0;
+        var data = _folder.Combine("data");
+        await using var process = SwitchboardProcess.Start(_folder.Path,
+            ["serve", "--urls", $"http://127.0.0.1:{port}", "--data", data, "--Broker:MaxMessageBytes=abc", "--Chat:MaxGroupMembers=1"],
+            new Dictionary<string, string> { ["SWITCHBOARD_Identity__AccessTokenMinutes"] = "abc" });
+
+        var exitCode = await process.WaitForExitAsync();
+
+        Assert.True(exitCode == ExitCodes.InvalidConfiguration, process.ToString());
+        Assert.Contains("  Identity:AccessTokenMinutes: 'abc' is not a whole number (Int32).", process.Error);
+        Assert.Contains("  Broker:MaxMessageBytes: 'abc' is not a whole number (Int32).", process.Error);
+        Assert.Contains("  Chat:MaxGroupMembers: 1 is outside 3–10000", process.Error);
+        Assert.DoesNotContain("Exception", process.ToString());
+        Assert.DoesNotContain("password", process.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Listening on", process.Out);
+        Assert.False(Directory.Exists(data), "serve created the data folder before the configuration was valid");
+    }
+
     public void Dispose() => _folder.Dispose();
 }

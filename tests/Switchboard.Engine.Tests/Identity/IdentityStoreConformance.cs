@@ -42,6 +42,25 @@ public abstract class IdentityStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_are_found_by_username_prefix_in_any_case_in_username_order()
+    {
+        await AddUserAsync("Bobby");
+        var smith = await AddUserAsync("bob_smith");
+        await AddUserAsync("bobXsmith");
+        await AddUserAsync("alice");
+
+        var bob = await Store.SearchUsersAsync("BOB", 10).WaitAsync(Timeout);
+        var underscore = await Store.SearchUsersAsync("bob_", 10).WaitAsync(Timeout);
+        var limited = await Store.SearchUsersAsync("b", 2).WaitAsync(Timeout);
+        var wildcard = await Store.SearchUsersAsync("%", 10).WaitAsync(Timeout);
+
+        Assert.Equal(["bob_smith", "Bobby", "bobXsmith"], bob.Select(u => u.Username));
+        Assert.Equal([smith], underscore);
+        Assert.Equal(2, limited.Count);
+        Assert.Empty(wildcard);
+    }
+
+    [Fact]
     public async Task A_username_differing_only_in_case_is_taken()
     {
         await AddUserAsync("carol");

@@ -24,11 +24,20 @@ internal sealed class ChannelHarness : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>Short retry delays and a breaker that only opens when a test asks for it; loopback allowed.</summary>
-    public static async Task<ChannelHarness> StartAsync(IDictionary<string, string?>? extra = null, Action<FakeProviders>? prepare = null)
+    /// <param name="providerHost">The host name the instances use for the fakes, instead of their address 127.0.0.1.</param>
+    public static async Task<ChannelHarness> StartAsync(IDictionary<string, string?>? extra = null, Action<FakeProviders>? prepare = null,
+        string? providerHost = null)
     {
         var fake = await FakeProviders.StartAsync();
         prepare?.Invoke(fake);
         var settings = fake.Settings();
+        if (providerHost is not null)
+        {
+            foreach (var (key, value) in settings.ToArray())
+            {
+                settings[key] = value?.Replace("//127.0.0.1:", $"//{providerHost}:", StringComparison.Ordinal);
+            }
+        }
         settings["Channels:AllowedHosts:0"] = "127.0.0.1";
         settings["Channels:Delivery:RetryBaseDelay"] = "00:00:00.010";
         settings["Channels:Delivery:RetryMaxDelay"] = "00:00:02";

@@ -64,4 +64,46 @@ public sealed class ChannelOptionsValidatorTests
         }
         Assert.All(errors, e => Assert.StartsWith("Channels:", e));
     }
+
+    [Fact]
+    public void A_channel_aimed_at_an_address_the_outbound_guard_refuses_fails_the_check()
+    {
+        var options = new ChannelOptions
+        {
+            Instances =
+            {
+                ["hook"] = new() { Type = "webhook", WebhookUrl = "http://127.0.0.1:9/hook" },
+                ["tg"] = new() { Type = "telegram", BotToken = "t", BaseUrl = "http://[::1]:9" },
+                ["mail"] = new() { Type = "email", Smtp = new() { Host = "localhost", From = "a@example.com" } },
+                ["lan"] = new() { Type = "slack", WebhookUrl = "https://192.168.1.10/hook" },
+                ["public"] = new() { Type = "webhook", WebhookUrl = "https://203.0.113.7/hook" },
+            },
+        };
+
+        var errors = Validate(options);
+
+        Assert.Equal(4, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("Channels:Instances:hook:WebhookUrl: '127.0.0.1' is 127.0.0.1, a loopback or private address", StringComparison.Ordinal)
+            && e.Contains("Channels:AllowedHosts", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Channels:Instances:tg:BaseUrl: '[::1]' is ::1", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Channels:Instances:mail:Smtp:Host: 'localhost' is 127.0.0.1", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Channels:Instances:lan:WebhookUrl: '192.168.1.10' is 192.168.1.10", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_allowed_host_lets_a_channel_aim_at_a_private_address()
+    {
+        var options = new ChannelOptions
+        {
+            Instances =
+            {
+                ["hook"] = new() { Type = "webhook", WebhookUrl = "http://127.0.0.1:9/hook" },
+                ["lan"] = new() { Type = "slack", WebhookUrl = "https://192.168.1.10/hook" },
+                ["mail"] = new() { Type = "email", Smtp = new() { Host = "localhost", From = "a@example.com" } },
+            },
+            AllowedHosts = ["127.0.0.1", "192.168.0.0/16", "localhost"],
+        };
+
+        Assert.Empty(Validate(options));
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Switchboard.Channels;
 
 namespace Switchboard.Server.Tests.Channels;
 
@@ -95,9 +96,14 @@ public sealed class ConnectorContractTests
     }
 
     [Fact]
-    public async Task Loopback_targets_are_refused_unless_allow_listed()
+    public async Task A_name_that_resolves_to_a_private_address_is_refused_at_send_time_unless_allow_listed()
     {
-        await using var h = await ChannelHarness.StartAsync(new Dictionary<string, string?> { ["Channels:AllowedHosts:0"] = "10.1.2.3" });
+        // An address literal is refused by the configuration check already; a name only DNS can judge, here the
+        // machine's own name, is refused when sent to, because one of the addresses it resolves to is loopback or private.
+        var host = Dns.GetHostName();
+        var addresses = await Dns.GetHostAddressesAsync(host).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(addresses.Any(OutboundAddressGuard.IsInternal), $"{host} resolves to no loopback or private address: {string.Join(", ", addresses.Select(a => a.ToString()))}");
+        await using var h = await ChannelHarness.StartAsync(new Dictionary<string, string?> { ["Channels:AllowedHosts:0"] = "10.1.2.3" }, providerHost: host);
 
         var result = await h.PostAsync("v1/channels/hook/test", new { }, HttpStatusCode.OK);
 

@@ -33,6 +33,21 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_successful_attempt_records_the_status_the_provider_answered_with()
+    {
+        await using var h = await ChannelHarness.StartAsync();
+        h.Fake.Behaviour = c => c.Sequence == 1 ? new FakeReply(503, "busy") : c.Sequence == 2 ? new FakeReply(202) : null;
+
+        var delivery = Single(await h.WaitSettledAsync(await h.NotifyAsync(Notice("hook", null))));
+
+        Assert.Equal("sent", delivery.GetProperty("status").GetString());
+        var attempts = delivery.GetProperty("attempts").EnumerateArray().ToArray();
+        Assert.Equal(["retryable", "sent"], Outcomes(delivery.GetProperty("attempts")));
+        Assert.Equal(503, attempts[0].GetProperty("statusCode").GetInt32());
+        Assert.Equal(202, attempts[1].GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
     public async Task Telegrams_retry_after_parameter_is_honoured()
     {
         await using var h = await ChannelHarness.StartAsync();

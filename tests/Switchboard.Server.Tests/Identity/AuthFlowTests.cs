@@ -194,6 +194,52 @@ public sealed class AuthFlowTests
     }
 
     [Fact]
+    public async Task A_password_change_retires_every_access_token_issued_before_it_and_a_new_login_works()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var anonymous = server.CreateClient();
+        await PostAsync(anonymous, "v1/auth/register", new { username = "erin", password = Password }, HttpStatusCode.Created);
+        var (first, _) = await LoginAsync(server, "erin", Password);
+        var (second, _) = await LoginAsync(server, "erin", Password);
+        using var changer = server.CreateClient(first);
+        using var otherDevice = server.CreateClient(second);
+        await GetAsync(otherDevice, "v1/auth/me", HttpStatusCode.OK);
+
+        await PatchAsync(changer, "v1/auth/me", new { currentPassword = Password, newPassword = "a brand new password" }, HttpStatusCode.OK);
+
+        using (var stale = await otherDevice.GetAsync("v1/auth/me"))
+        {
+            await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "invalid_token");
+        }
+        using (var own = await changer.GetAsync("v1/auth/me"))
+        {
+            await ProblemAssert.IsProblemAsync(own, HttpStatusCode.Unauthorized, "invalid_token");
+        }
+        var (fresh, _) = await LoginAsync(server, "erin", "a brand new password");
+        using var renewed = server.CreateClient(fresh);
+        await GetAsync(renewed, "v1/auth/me", HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_admin_password_reset_retires_the_users_access_tokens()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var admin = server.CreateClient(await server.LoginAsync());
+        var id = await CreateUserAsync(server, await server.LoginAsync(), "frank", Password);
+        var (access, _) = await LoginAsync(server, "frank", Password);
+        using var user = server.CreateClient(access);
+        await GetAsync(user, "v1/auth/me", HttpStatusCode.OK);
+
+        using (var reset = await admin.PostAsJsonAsync($"v1/admin/users/{id}/password", new { password = "reset by the admin" }))
+        {
+            Assert.True(reset.IsSuccessStatusCode, $"{reset.StatusCode}: {await reset.Content.ReadAsStringAsync()}");
+        }
+
+        using var stale = await user.GetAsync("v1/auth/me");
+        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "invalid_token");
+    }
+
+    [Fact]
     public async Task A_disabled_user_is_refused_at_login_and_their_tokens_and_keys_stop_working()
     {
         await using var server = await RunningServer.StartAsync();

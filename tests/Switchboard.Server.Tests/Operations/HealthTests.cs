@@ -56,5 +56,9 @@ public sealed class HealthTests
         Assert.Contains("storage:sqlite", problem.GetProperty("detail").GetString());
         Assert.True(problem.GetProperty("checks").TryGetProperty("storage:sqlite", out _));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        // The caller is anonymous: the exception's message (here SQLite's, naming the missing table) stays in the log.
+        var body = problem.GetRawText();
+        Assert.DoesNotContain("schema_migrations", body);
+        Assert.DoesNotContain("Exception", body);
     }
 }
