@@ -13,6 +13,7 @@ using Switchboard.Server.Notifications;
 using Switchboard.Server.Operations;
 using Switchboard.Server.Platform;
 using Switchboard.Server.Storage;
+using Switchboard.Server.WebConsole;
 
 namespace Switchboard.Server.Hosting;
 
@@ -54,6 +55,7 @@ public static class SwitchboardHost
         builder.AddChat();
         builder.AddChannels();
         builder.Services.AddMonitoring();
+        builder.AddConsole();
 
         var app = builder.Build();
         ValidateConfiguration(app, unreadable);
@@ -72,6 +74,7 @@ public static class SwitchboardHost
         app.MapNotificationsApi();
         app.MapMonitoringApi();
         app.MapGraphQLApi();
+        app.MapConsole();
         mapExtra?.Invoke(app);
         return app;
     }
