@@ -1,7 +1,7 @@
 namespace Switchboard.Cluster;
 
 /// <summary>The stored spelling of <see cref="NodeState"/>, the same on every engine.</summary>
-internal static class NodeStates
+public static class NodeStates
 {
     public static string ToStored(NodeState state) => state == NodeState.Draining ? "draining" : "active";
 

@@ -8,7 +8,7 @@ namespace Switchboard.Identity;
 /// For an external issuer configured with a bare JWKS URL: reads the key set and presents it as an OIDC
 /// configuration, so the JwtBearer handler's <see cref="ConfigurationManager{T}"/> caches and refreshes it.
 /// </summary>
-internal sealed class JwksConfigurationRetriever(string issuer) : IConfigurationRetriever<OpenIdConnectConfiguration>
+public sealed class JwksConfigurationRetriever(string issuer) : IConfigurationRetriever<OpenIdConnectConfiguration>
 {
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
     {

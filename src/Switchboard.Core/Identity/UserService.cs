@@ -250,7 +250,7 @@ public sealed partial class UserService(
     /// A lower-case LIKE pattern (escape character <c>\</c>) for usernames starting with <paramref name="prefix"/>; a
     /// character no username has matches nothing, and <c>_</c> matches only itself.
     /// </summary>
-    internal static string PrefixPattern(string prefix) =>
+    public static string PrefixPattern(string prefix) =>
         prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
             ? prefix.ToLowerInvariant().Replace("_", "\\_", StringComparison.Ordinal) + "%"
             : "\\%\\%";

@@ -4,6 +4,7 @@ using Switchboard.Chat;
 using Switchboard.Errors;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Platform;
+using Switchboard.Presence;
 using Switchboard.Server.Presence;
 using static Switchboard.Server.Chat.ChatContracts;
 

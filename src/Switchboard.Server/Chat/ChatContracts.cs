@@ -1,5 +1,6 @@
 using Switchboard.Chat;
 using Switchboard.Errors;
+using Switchboard.Server.Presence;
 
 namespace Switchboard.Server.Chat;
 

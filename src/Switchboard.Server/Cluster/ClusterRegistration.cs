@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Switchboard.Server.Operations;
+using Switchboard.Operations;
 using Switchboard.Storage;
 
 namespace Switchboard.Server.Cluster;

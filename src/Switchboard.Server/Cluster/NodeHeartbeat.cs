@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Switchboard.Cluster;
-using Switchboard.Server.Operations;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Cluster;
 
