@@ -51,6 +51,7 @@ public static class EventIds
         public const int Last = 2199;
         public const int ConsumerFailed = 2151;
         public const int ReleaseFailed = 2152;
+        public const int SubscriptionIdle = 2153;
     }
 
     /// <summary>Certificates for HTTPS.</summary>
@@ -166,18 +167,41 @@ public static class EventIds
         public const int Unhandled = 7001;
     }
 
-    /// <summary>Metrics, HTTP monitors and the alert engine (reserved).</summary>
+    /// <summary>Monitors, alert rules and incidents; 8020–8029 the PostgreSQL leader election.</summary>
     public static class Monitoring
     {
         public const int First = 8000;
         public const int Last = 8099;
+        public const int Leading = 8001;
+        public const int StoppedLeading = 8002;
+        public const int LoopFailed = 8003;
+        public const int ProbeThrew = 8004;
+        public const int Transition = 8005;
+        public const int NoticeDeferred = 8006;
+        public const int LeaderElected = 8021;
+        public const int LeaderLost = 8022;
+        public const int LeaderCampaignFailed = 8023;
     }
 
-    /// <summary>Gateway mode and node coordination (reserved).</summary>
+    /// <summary>Node registration and draining (8100–8149); the gateway (8150–8199).</summary>
     public static class Cluster
     {
         public const int First = 8100;
         public const int Last = 8199;
+        public const int NodeRegistering = 8101;
+        public const int NodeDraining = 8102;
+        public const int NodeBeatFailed = 8103;
+        public const int GatewayRegistryChanged = 8151;
+        public const int GatewayRegistryUnreadable = 8152;
+        public const int GatewayAccess = 8161;
+    }
+
+    /// <summary>The web console (Server/Console).</summary>
+    public static class Console
+    {
+        public const int First = 9500;
+        public const int Last = 9599;
+        public const int RefreshFailed = 9501;
     }
 
     /// <summary>Resumable uploads and downloads.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Switchboard.Gateway.Health;
 using Yarp.ReverseProxy.Model;
+using Switchboard.Operations;
 
 namespace Switchboard.Gateway.Observability;
 
@@ -35,7 +36,7 @@ internal sealed partial class AccessLog(RequestDelegate next, GatewayMetrics met
         }
     }
 
-    [LoggerMessage(EventId = 7201, Level = LogLevel.Information,
+    [LoggerMessage(EventId = EventIds.Cluster.GatewayAccess, Level = LogLevel.Information,
         Message = "{Method} {Path} route={Route} destination={Destination} status={Status} duration_ms={DurationMs:0.000} trace_id={TraceId}")]
     private static partial void Log(ILogger logger, string method, string path, string route, string destination, int status, double durationMs, string traceId);
 }

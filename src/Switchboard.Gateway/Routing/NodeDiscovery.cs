@@ -3,6 +3,7 @@ using Switchboard.Cluster;
 using Switchboard.Gateway.Hosting;
 using Switchboard.Postgres;
 using Switchboard.Postgres.Cluster;
+using Switchboard.Operations;
 
 namespace Switchboard.Gateway.Routing;
 
@@ -71,9 +72,9 @@ internal sealed partial class NodeDiscovery(
         }
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Node registry changed: {Active} active, {Draining} draining.")]
+    [LoggerMessage(EventId = EventIds.Cluster.GatewayRegistryChanged, Level = LogLevel.Information, Message = "Node registry changed: {Active} active, {Draining} draining.")]
     private static partial void LogNodesChanged(ILogger logger, int active, int draining);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "The node registry could not be read; routing to the last known nodes.")]
+    [LoggerMessage(EventId = EventIds.Cluster.GatewayRegistryUnreadable, Level = LogLevel.Warning, Message = "The node registry could not be read; routing to the last known nodes.")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Switchboard.Monitoring;
 using Switchboard.Postgres.Broker;
+using Switchboard.Operations;
 
 namespace Switchboard.Postgres.Monitoring;
 
@@ -103,12 +104,12 @@ internal sealed partial class PostgresMonitoringLeader(Func<PostgresDatabase> da
         _stopping.Dispose();
     }
 
-    [LoggerMessage(EventId = 7121, Level = LogLevel.Information, Message = "Elected to lead monitoring (schedule monitors, evaluate alert rules)")]
+    [LoggerMessage(EventId = EventIds.Monitoring.LeaderElected, Level = LogLevel.Information, Message = "Elected to lead monitoring (schedule monitors, evaluate alert rules)")]
     private static partial void LogElected(ILogger logger);
 
-    [LoggerMessage(EventId = 7122, Level = LogLevel.Warning, Message = "Lost the monitoring leadership: its connection failed")]
+    [LoggerMessage(EventId = EventIds.Monitoring.LeaderLost, Level = LogLevel.Warning, Message = "Lost the monitoring leadership: its connection failed")]
     private static partial void LogLost(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 7123, Level = LogLevel.Warning, Message = "Campaign for the monitoring leadership failed")]
+    [LoggerMessage(EventId = EventIds.Monitoring.LeaderCampaignFailed, Level = LogLevel.Warning, Message = "Campaign for the monitoring leadership failed")]
     private static partial void LogCampaignFailed(ILogger logger, Exception exception);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Switchboard.Broker;
 using Switchboard.Errors;
 using Switchboard.Identity;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.Broker;
 
@@ -333,6 +334,6 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     [LoggerMessage(EventId = 2152, Level = LogLevel.Warning, Message = "Releasing {Count} unsettled messages of queue {Queue} failed; they return when their leases expire.")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string queue, int count);
 
-    [LoggerMessage(EventId = 2153, Level = LogLevel.Warning, Message = "Ended the subscription to queue {Queue}: it held {Count} messages without an Ack, Nack or Credit for {Seconds} s.")]
+    [LoggerMessage(EventId = EventIds.BrokerHub.SubscriptionIdle, Level = LogLevel.Warning, Message = "Ended the subscription to queue {Queue}: it held {Count} messages without an Ack, Nack or Credit for {Seconds} s.")]
     private static partial void LogIdle(ILogger logger, string queue, int count, double seconds);
 }

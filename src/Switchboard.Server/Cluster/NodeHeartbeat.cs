@@ -112,12 +112,12 @@ internal sealed partial class NodeHeartbeat(
         return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Cluster node {NodeId} registers as {Address}.")]
+    [LoggerMessage(EventId = EventIds.Cluster.NodeRegistering, Level = LogLevel.Information, Message = "Cluster node {NodeId} registers as {Address}.")]
     private static partial void LogRegistering(ILogger logger, string nodeId, string address);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Cluster node {NodeId} is draining for {Delay} before it stops.")]
+    [LoggerMessage(EventId = EventIds.Cluster.NodeDraining, Level = LogLevel.Information, Message = "Cluster node {NodeId} is draining for {Delay} before it stops.")]
     private static partial void LogDraining(ILogger logger, string nodeId, TimeSpan delay);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "The node registry could not be updated; the next heartbeat tries again.")]
+    [LoggerMessage(EventId = EventIds.Cluster.NodeBeatFailed, Level = LogLevel.Warning, Message = "The node registry could not be updated; the next heartbeat tries again.")]
     private static partial void LogBeatFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Switchboard.Broker;
+using Switchboard.Operations;
 
 namespace Switchboard.Server.WebConsole.Live;
 
@@ -120,7 +121,7 @@ public sealed partial class ConsoleFeed(BrokerActivity activity, TimeProvider ti
         }
     }
 
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "A console page failed to refresh")]
+    [LoggerMessage(EventId = EventIds.Console.RefreshFailed, Level = LogLevel.Debug, Message = "A console page failed to refresh")]
     private static partial void LogWatcherFailed(ILogger logger, Exception exception);
 
     private sealed class Watcher(ConsoleFeed feed, Func<Task> onTick) : IDisposable
