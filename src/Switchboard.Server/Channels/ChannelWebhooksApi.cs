@@ -7,6 +7,8 @@ using Switchboard.Channels;
 using Switchboard.Chat;
 using Switchboard.Errors;
 
+using Switchboard.Server.Platform;
+
 namespace Switchboard.Server.Channels;
 
 /// <summary>
@@ -22,7 +24,9 @@ internal static class ChannelWebhooksApi
 
     public static IEndpointRouteBuilder MapChannelWebhooks(this IEndpointRouteBuilder routes)
     {
-        var hooks = routes.MapGroup("/v1/channels/{name}/webhook").WithTags("Channel webhooks").AllowAnonymous();
+        // Providers call these; each request proves itself with the instance's signature or verify token instead.
+        var hooks = routes.MapGroup("/v1/channels/{name}/webhook").WithTags("Channel webhooks").AllowAnonymous()
+            .ProducesErrors(ErrorCodes.ChannelNotFound, ErrorCodes.InvalidSignature, ErrorCodes.Forbidden, ErrorCodes.PayloadTooLarge, ErrorCodes.BadRequest);
         hooks.MapGet("", Verify).WithName("VerifyChannelWebhook").WithSummary("Meta's subscription handshake (hub.mode, hub.verify_token, hub.challenge).");
         hooks.MapPost("", ReceiveAsync).WithName("ReceiveChannelWebhook").WithSummary("Status reports and inbound messages from the provider.");
         return routes;
