@@ -19,6 +19,7 @@ public static class ErrorCodes
     public static readonly ErrorCode NotFound = new("not_found", 404, "The resource does not exist.");
     public static readonly ErrorCode Conflict = new("conflict", 409, "The request conflicts with the current state.");
     public static readonly ErrorCode PreconditionFailed = new("precondition_failed", 412, "A precondition of the request did not hold.");
+    public static readonly ErrorCode RangeNotSatisfiable = new("range_not_satisfiable", 416, "The Range header asks for bytes the resource does not have.");
     public static readonly ErrorCode RateLimited = new("rate_limited", 429, "Too many requests; retry after the time in Retry-After.", "retryAfterSeconds");
 
     // Authentication and authorization
@@ -115,6 +116,7 @@ public static class ErrorCodes
         412 => PreconditionFailed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        416 => RangeNotSatisfiable,
         429 => RateLimited,
         503 => Unavailable,
         >= 500 => InternalError,

@@ -50,7 +50,8 @@ internal static class FilesApi
             .WithName("AppendUpload").WithSummary("tus PATCH: appends the application/offset+octet-stream body at Upload-Offset; Upload-Checksum is verified when sent.");
         group.MapDelete("{id}", DeleteAsync).RequireScope("files", "use")
             .WithName("DeleteFile").WithSummary("tus termination: deletes the upload or file and its bytes (uploader or admin).");
-        group.MapGet("{id}", DownloadAsync).RequireScope("files", "use").ProducesErrors(ErrorCodes.UploadIncomplete)
+        group.MapGet("{id}", DownloadAsync).RequireScope("files", "use").ProducesRawBody(ranges: true)
+            .ProducesErrors(ErrorCodes.UploadIncomplete, ErrorCodes.PreconditionFailed, ErrorCodes.RangeNotSatisfiable)
             .WithName("DownloadFile").WithSummary("Downloads a complete file; Range gives 206, If-None-Match with its ETag (the SHA-256) gives 304.");
         group.MapGet("{id}/info", InfoAsync).RequireScope("files", "use")
             .WithName("GetFileInfo").WithSummary("The file's name, content type, length, offset, SHA-256 and status.");

@@ -36,7 +36,7 @@ internal static class KvApi
         group.MapPut("{bucket}/{*key}", PutKeyAsync)
             .ProducesErrors(ErrorCodes.RevisionMismatch, ErrorCodes.KeyExists, ErrorCodes.PayloadTooLarge, ErrorCodes.UnsupportedMediaType).RequireScope("kv", "write", "bucket").WithOrder(1)
             .WithName("PutKvKey").WithSummary("Writes the body as the key's value; If-Match for compare-and-set, If-None-Match: * to create only.");
-        group.MapGet("{bucket}/{*key}", GetKeyAsync).ProducesErrors(ErrorCodes.KeyNotFound).RequireScope("kv", "read", "bucket").WithOrder(1)
+        group.MapGet("{bucket}/{*key}", GetKeyAsync).ProducesRawBody(ranges: false).ProducesErrors(ErrorCodes.KeyNotFound).RequireScope("kv", "read", "bucket").WithOrder(1)
             .WithName("GetKvKey").WithSummary("The key's value as raw bytes with its content type and ETag.");
         group.MapDelete("{bucket}/{*key}", DeleteKeyAsync).ProducesErrors(ErrorCodes.KeyNotFound, ErrorCodes.RevisionMismatch).RequireScope("kv", "write", "bucket").WithOrder(1)
             .WithName("DeleteKvKey").WithSummary("Deletes the key; If-Match deletes only at that revision.");

@@ -137,7 +137,8 @@ internal static class OpenApiDocumentation
 
     /// <summary>
     /// An endpoint returning <c>Results&lt;Ok&lt;A&gt;, Ok&lt;B&gt;&gt;</c> answers 200 with either body; the generator keeps only one,
-    /// so the document would describe half the answers. Such a status gets <c>oneOf</c> both schemas.
+    /// so the document would describe half the answers. Such a status gets <c>anyOf</c> both schemas: the bodies carry
+    /// no discriminator, and generated clients (Kiota) read <c>anyOf</c> by filling each alternative from the one body.
     /// </summary>
     private static async Task DeclareAlternativeBodiesAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, SchemaNames names,
         CancellationToken cancellationToken)
@@ -159,16 +160,16 @@ internal static class OpenApiDocumentation
             {
                 continue;
             }
-            var oneOf = new List<IOpenApiSchema>();
+            var bodies = new List<IOpenApiSchema>();
             foreach (var type in group.Select(m => m.Type!).Distinct())
             {
                 var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
                 var id = names.Create(json.GetTypeInfo(type)) ?? type.Name;
                 document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
                 document.Components.Schemas.TryAdd(id, schema);
-                oneOf.Add(new OpenApiSchemaReference(id, document));
+                bodies.Add(new OpenApiSchemaReference(id, document));
             }
-            media.Schema = new OpenApiSchema { OneOf = oneOf };
+            media.Schema = new OpenApiSchema { AnyOf = bodies };
         }
     }
 }
