@@ -37,7 +37,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         var schemas = _document["components"]!["schemas"]!.AsObject();
         Assert.False(schemas.ContainsKey("MessageListResponse"));
         Assert.Contains("messages", Required(schemas["BrokerMessageListResponse"]!));
-        var conversation = await PostJsonAsync("v1/conversations", new { kind = "group", name = "contract", members = Array.Empty<string>() }, HttpStatusCode.Created);
+        var conversation = await PostJsonAsync("v1/conversations", new { kind = "room", name = "contract" }, HttpStatusCode.Created);
         var id = conversation.GetProperty("id").GetString();
         await PostJsonAsync($"v1/conversations/{id}/messages", new { clientMessageId = "m1", text = "hello" }, HttpStatusCode.Created);
 
@@ -67,7 +67,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         await PostJsonAsync("v1/topics", new { name = "single-topic" }, HttpStatusCode.Created);
 
         var one = await PostJsonAsync("v1/queues/single/messages", new { body = "x" }, HttpStatusCode.OK);
-        var fanned = await PostJsonAsync("v1/topics/single-topic/messages", new { body = "x" }, HttpStatusCode.OK);
+        var fanned = await PostJsonAsync("v1/topics/single-topic/messages", new { subject = "orders.created", body = "x" }, HttpStatusCode.OK);
 
         Assert.False(one.GetProperty("duplicate").GetBoolean());
         Assert.True(fanned.TryGetProperty("id", out _));

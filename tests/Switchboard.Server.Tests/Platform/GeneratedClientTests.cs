@@ -68,7 +68,7 @@ public sealed class GeneratedClientTests : IAsyncLifetime
     [Fact]
     public async Task Pages_a_conversations_messages()
     {
-        using var created = await _http.PostAsJsonAsync("v1/conversations", new { kind = "group", name = "kiota", members = Array.Empty<string>() });
+        using var created = await _http.PostAsJsonAsync("v1/conversations", new { kind = "room", name = "kiota" });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         foreach (var text in new[] { "one", "two", "three" })
         {
