@@ -20,6 +20,9 @@ internal sealed record TargetResult(string Target, string Durability, string Wor
 
     public double? P999Ms => MedianOf(r => r.P999Ms);
 
+    /// <summary>The slowest message of any run: a stall in one run must not be averaged away.</summary>
+    public double? MaxMs => Successful.Max(r => r.MaxMs);
+
     public double? ServerCpuPercent => MedianOf(r => r.ServerCpuPercent);
 
     public double? RunnerCpuPercent => MedianOf(r => r.RunnerCpuPercent);

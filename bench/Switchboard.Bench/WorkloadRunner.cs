@@ -67,9 +67,10 @@ internal static class WorkloadRunner
                 fixedRate ? latencies.Percentile(0.50) : null,
                 fixedRate ? latencies.Percentile(0.99) : null,
                 fixedRate ? latencies.Percentile(0.999) : null,
-                serverAfter - serverBefore, runnerAfter - runnerBefore);
+                serverAfter - serverBefore, runnerAfter - runnerBefore,
+                MaxMs: fixedRate ? latencies.Percentile(1.0) : null);
             progress.Finish(fixedRate
-                ? $"{rate:F0} msg/s delivered of {settings.Rate} offered, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, p99.9 {result.P999Ms:F1} ms"
+                ? $"{rate:F0} msg/s delivered of {settings.Rate} offered, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, p99.9 {result.P999Ms:F1} ms, max {result.MaxMs:F1} ms"
                 : $"{rate:F0} msg/s ({seconds:F2} s), server CPU {result.ServerCpuPercent:F0} %, runner CPU {result.RunnerCpuPercent:F0} %");
             return result;
         }

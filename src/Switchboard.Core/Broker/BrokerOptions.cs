@@ -28,4 +28,6 @@ public sealed class BrokerOptions
 
     /// <summary>How often lease expiry, due delays, TTL and retention are checked.</summary>
     public int SweepIntervalMilliseconds { get; set; } = 100;
+
+    public BrokerHubOptions Hub { get; set; } = new();
 }

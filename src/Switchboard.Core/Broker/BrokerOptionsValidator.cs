@@ -14,6 +14,7 @@ internal sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
         Check(errors, "MaxWaitSeconds", options.MaxWaitSeconds, 0, 300);
         Check(errors, "MaxLeaseSeconds", options.MaxLeaseSeconds, 1, 7 * 24 * 60 * 60);
         Check(errors, "SweepIntervalMilliseconds", options.SweepIntervalMilliseconds, 10, 10_000);
+        Check(errors, "Hub:IdleSubscriptionSeconds", options.Hub.IdleSubscriptionSeconds, 1, 24 * 60 * 60);
         if (options.BodyCacheBytes < 0)
         {
             errors.Add($"{BrokerOptions.Section}:BodyCacheBytes: {options.BodyCacheBytes} must be 0 or more.");

@@ -11,6 +11,9 @@ public sealed record SettleResult(string Lease, ErrorCode? Error, string? Detail
 
     public static SettleResult Ok(LeaseToken lease, DateTimeOffset? leaseExpiresAt = null) => new(lease.ToString(), null, null, leaseExpiresAt);
 
+    // The stores cannot tell these cases apart once the lease is gone, so the detail promises none of their outcomes.
     public static SettleResult Expired(LeaseToken lease) =>
-        new(lease.ToString(), ErrorCodes.LeaseExpired, "The lease expired or belongs to an earlier delivery; the message is (or will be) delivered again.");
+        new(lease.ToString(), ErrorCodes.LeaseExpired,
+            "The lease is no longer valid: it expired (its message went back to the queue, or to the dead-letter queue after its last delivery), " +
+            "it belongs to an earlier delivery, or the message was already acked, dead-lettered or removed.");
 }

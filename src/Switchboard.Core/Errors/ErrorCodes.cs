@@ -51,6 +51,7 @@ public static class ErrorCodes
     public static readonly ErrorCode QueueNotEmpty = new("queue_not_empty", 409, "The queue still holds messages; purge it or delete with force=true.");
     public static readonly ErrorCode QueueFull = new("queue_full", 429, "The queue holds its maximum number of messages; retry after consumers catch up.");
     public static readonly ErrorCode MessageTooLarge = new("message_too_large", 413, "A message body is larger than the server accepts.");
+    public static readonly ErrorCode InvalidBodyEncoding = new("invalid_body_encoding", 400, "The body does not match its bodyEncoding (utf8 that is not valid UTF-8, base64 that is not base64); the server never stores a body altered.");
     public static readonly ErrorCode BatchTooLarge = new("batch_too_large", 400, "The batch holds too many messages or bytes.");
     public static readonly ErrorCode MessageNotFound = new("message_not_found", 404, "The message does not exist in this queue.");
     public static readonly ErrorCode InvalidLease = new("invalid_lease", 400, "The lease token is malformed.");
@@ -58,7 +59,7 @@ public static class ErrorCodes
     public static readonly ErrorCode TopicNotFound = new("topic_not_found", 404, "The topic does not exist.");
     public static readonly ErrorCode TopicExists = new("topic_exists", 409, "A topic with this name already exists.");
     public static readonly ErrorCode SubscriptionNotFound = new("subscription_not_found", 404, "The subscription does not exist on this topic.");
-    public static readonly ErrorCode AlreadyConsuming = new("already_consuming", 409, "This connection already consumes the queue.");
+    public static readonly ErrorCode SubscriptionIdle = new("subscription_idle", 408, "The subscription held messages without an Ack, Nack or Credit for Broker:Hub:IdleSubscriptionSeconds; they were released.");
     public static readonly ErrorCode NotConsuming = new("not_consuming", 409, "This connection does not consume the queue.");
 
     // Chat

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Switchboard.Broker;
 using Switchboard.Errors;
 using Switchboard.Server.Identity;
@@ -103,10 +102,10 @@ internal static class BrokerApi
     }
 
     private static async Task<Results<Ok<PublishedResponse>, Ok<PublishedBatchResponse>>> PublishAsync(
-        string name, PublishRequest request, HttpContext context, BrokerService broker, IOptionsMonitor<BrokerOptions> options, CancellationToken ct)
+        string name, PublishRequest request, HttpContext context, BrokerService broker, CancellationToken ct)
     {
         var caller = context.GetCaller();
-        var results = await broker.PublishAsync(caller, name, request.ToMessages(options.CurrentValue.MaxBatchMessages), ct);
+        var results = await broker.PublishAsync(caller, name, request.ToMessages(), ct);
         if (!request.IsBatch)
         {
             return TypedResults.Ok(new PublishedResponse(results[0].Id, results[0].Duplicate));
@@ -209,10 +208,10 @@ internal static class BrokerApi
     }
 
     private static async Task<Results<Ok<TopicPublishedResponse>, Ok<TopicPublishedBatchResponse>>> PublishToTopicAsync(
-        string name, PublishRequest request, HttpContext context, BrokerService broker, IOptionsMonitor<BrokerOptions> options, CancellationToken ct)
+        string name, PublishRequest request, HttpContext context, BrokerService broker, CancellationToken ct)
     {
         var caller = context.GetCaller();
-        var results = await broker.PublishToTopicAsync(caller, name, request.Subject, request.ToMessages(options.CurrentValue.MaxBatchMessages), ct);
+        var results = await broker.PublishToTopicAsync(caller, name, request.Subject, request.ToMessages(), ct);
         var responses = results.Select(r => new TopicPublishedResponse(r.Id, r.Duplicate, r.Deliveries)).ToArray();
         return request.IsBatch ? TypedResults.Ok(new TopicPublishedBatchResponse(responses)) : TypedResults.Ok(responses[0]);
     }

@@ -1,11 +1,10 @@
-using System.Text;
 using System.Text.Json.Serialization;
 using Switchboard.Broker;
 using Switchboard.Errors;
 
 namespace Switchboard.Server.Broker;
 
-/// <summary>The JSON shapes of the broker API and their mapping to the core types. Bodies become bytes here and only here.</summary>
+/// <summary>The JSON shapes of the broker API and their mapping to the core types. Bodies become bytes in <see cref="WireMessage"/>, the same mapping the hub and GraphQL use.</summary>
 internal static class BrokerContracts
 {
     public sealed record QueueRequest(
@@ -76,7 +75,10 @@ internal static class BrokerContracts
         int? TtlSeconds,
         int? Priority,
         string? GroupKey,
-        string? IdempotencyKey);
+        string? IdempotencyKey)
+    {
+        public WireMessage ToWire() => new(Body, null, BodyEncoding, Headers, DelaySeconds, TtlSeconds, Priority, GroupKey, IdempotencyKey);
+    }
 
     /// <summary>One message (the fields at the top level) or a batch in <c>messages</c>; topics add <c>subject</c>.</summary>
     public sealed record PublishRequest(
@@ -94,59 +96,9 @@ internal static class BrokerContracts
         [JsonIgnore]
         public bool IsBatch => Messages is not null;
 
-        public IReadOnlyList<OutgoingMessage> ToMessages(int maxBatch)
-        {
-            if (Messages is null)
-            {
-                return [ToMessage(new MessageRequest(Body, BodyEncoding, Headers, DelaySeconds, TtlSeconds, Priority, GroupKey, IdempotencyKey), "")];
-            }
-            if (Messages.Count > maxBatch)
-            {
-                throw new SwitchboardException(ErrorCodes.BatchTooLarge, $"A batch holds at most {maxBatch} messages; this one has {Messages.Count}. Split it.");
-            }
-            var result = new OutgoingMessage[Messages.Count];
-            for (var i = 0; i < Messages.Count; i++)
-            {
-                result[i] = ToMessage(Messages[i] ?? throw SwitchboardException.Validation($"messages[{i}]", "A message must be an object."), $"messages[{i}].");
-            }
-            return result;
-        }
-
-        private static OutgoingMessage ToMessage(MessageRequest request, string field)
-        {
-            if (request.Body is null)
-            {
-                throw SwitchboardException.Validation(field + "body", "body is required (a string; use bodyEncoding 'base64' for binary data).");
-            }
-            var (bytes, encoding) = request.BodyEncoding switch
-            {
-                null or "utf8" => (Encoding.UTF8.GetBytes(request.Body), Switchboard.Broker.BodyEncoding.Utf8),
-                "base64" => (DecodeBase64(request.Body, field + "body"), Switchboard.Broker.BodyEncoding.Base64),
-                var other => throw SwitchboardException.Validation(field + "bodyEncoding", $"bodyEncoding '{other}' is not known; use 'utf8' or 'base64'."),
-            };
-            return new OutgoingMessage(bytes)
-            {
-                Encoding = encoding,
-                Headers = request.Headers,
-                Delay = TimeSpan.FromSeconds(request.DelaySeconds ?? 0),
-                TimeToLive = request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
-                Priority = request.Priority ?? 0,
-                GroupKey = request.GroupKey,
-                IdempotencyKey = request.IdempotencyKey,
-            };
-        }
-
-        private static byte[] DecodeBase64(string text, string field)
-        {
-            try
-            {
-                return Convert.FromBase64String(text);
-            }
-            catch (FormatException)
-            {
-                throw SwitchboardException.Validation(field, "body is not valid base64.");
-            }
-        }
+        public IReadOnlyList<OutgoingMessage> ToMessages() => Messages is null
+            ? [new WireMessage(Body, null, BodyEncoding, Headers, DelaySeconds, TtlSeconds, Priority, GroupKey, IdempotencyKey).ToOutgoing()]
+            : WireMessage.ToOutgoing(Messages.ConvertAll(m => m?.ToWire()));
     }
 
     public sealed record PublishedResponse(Guid Id, bool Duplicate);
@@ -175,21 +127,25 @@ internal static class BrokerContracts
         string? SourceQueue,
         IReadOnlyList<DeliveryRecord>? History)
     {
-        public static MessageResponse From(BrokerMessage m, bool peek) => new(
-            m.Id,
-            m.Encoding == Switchboard.Broker.BodyEncoding.Base64 ? Convert.ToBase64String(m.Body.Span) : Encoding.UTF8.GetString(m.Body.Span),
-            m.Encoding == Switchboard.Broker.BodyEncoding.Base64 ? "base64" : "utf8",
-            m.Headers,
-            m.DeliveryCount,
-            m.EnqueuedAt,
-            m.Priority,
-            m.GroupKey,
-            m.Lease,
-            m.LeaseExpiresAt,
-            peek ? m.State : null,
-            m.AvailableAt,
-            m.SourceQueue,
-            m.History.Count == 0 ? null : m.History);
+        public static MessageResponse From(BrokerMessage m, bool peek)
+        {
+            var (body, encoding) = BodyCodec.ToText(m.Body.Span, m.Encoding);
+            return new(
+                m.Id,
+                body,
+                encoding,
+                m.Headers,
+                m.DeliveryCount,
+                m.EnqueuedAt,
+                m.Priority,
+                m.GroupKey,
+                m.Lease,
+                m.LeaseExpiresAt,
+                peek ? m.State : null,
+                m.AvailableAt,
+                m.SourceQueue,
+                m.History.Count == 0 ? null : m.History);
+        }
     }
 
     public sealed record MessageListResponse(IReadOnlyList<MessageResponse> Messages);

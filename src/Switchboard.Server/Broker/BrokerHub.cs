@@ -47,7 +47,7 @@ internal sealed class BrokerHub(
     /// <summary>Publishes a batch in one commit; returns the ids only after the commit is durable.</summary>
     public async Task<BrokerHubPublished[]> Publish(string queue, BrokerHubPublishMessage[] messages)
     {
-        var results = await broker.PublishAsync(Session.Caller, queue, ToOutgoing(messages), Context.ConnectionAborted);
+        var results = await broker.PublishAsync(Session.Caller, queue, WireMessage.ToOutgoing(Array.ConvertAll(messages ?? [], m => m?.ToWire())), Context.ConnectionAborted);
         var answer = new BrokerHubPublished[results.Count];
         for (var i = 0; i < answer.Length; i++)
         {
@@ -58,7 +58,8 @@ internal sealed class BrokerHub(
 
     /// <summary>
     /// Streams leased messages of <paramref name="queue"/>, never more than <paramref name="credits"/> unsettled;
-    /// <see cref="Ack"/>, <see cref="Nack"/> and <see cref="Credit"/> on this connection free or add credits.
+    /// <see cref="Ack"/>, <see cref="Nack"/> and <see cref="Credit"/> on this connection free or add credits. Replaces
+    /// this connection's earlier subscription to the queue, if any.
     /// </summary>
     public async Task<ChannelReader<BrokerHubMessage>> Subscribe(string queue, int credits, int? leaseSeconds, CancellationToken cancellationToken)
     {
@@ -71,9 +72,11 @@ internal sealed class BrokerHub(
             .ThrowIfInvalid();
         var info = await broker.GetQueueAsync(session.Caller, queue, cancellationToken);
         var consumer = new BrokerHubConsumer(broker, session.Caller, queue, info.Settings.Ordering, credits, leaseSeconds, options, time, consumerLogger, session.Remove);
-        if (!session.TryAdd(consumer))
+        // One subscription per queue per connection: a client that left its loop without cancelling the stream
+        // subscribes again, so the new one replaces the old, whose stream ends and whose messages are released first.
+        if (session.Replace(consumer) is { } previous)
         {
-            throw new SwitchboardException(ErrorCodes.AlreadyConsuming, $"This connection already consumes '{queue}'; use Credit to widen its window, or open another connection.");
+            await previous.DisposeAsync();
         }
         return consumer.Start(cancellationToken, lifetime.ApplicationStopping);
     }
@@ -112,35 +115,5 @@ internal sealed class BrokerHub(
             answer[i] = BrokerHubSettled.From(results[i]);
         }
         return answer;
-    }
-
-    private static OutgoingMessage[] ToOutgoing(BrokerHubPublishMessage[]? messages)
-    {
-        if (messages is null || messages.Length == 0)
-        {
-            throw SwitchboardException.Validation("messages", "Send at least one message.");
-        }
-        var outgoing = new OutgoingMessage[messages.Length];
-        for (var i = 0; i < messages.Length; i++)
-        {
-            var message = messages[i] ?? throw SwitchboardException.Validation($"messages[{i}]", "A message must be an object.");
-            var encoding = message.BodyEncoding switch
-            {
-                null or "utf8" => BodyEncoding.Utf8,
-                "base64" => BodyEncoding.Base64,
-                var other => throw SwitchboardException.Validation($"messages[{i}].bodyEncoding", $"bodyEncoding '{other}' is not known; use 'utf8' or 'base64'."),
-            };
-            outgoing[i] = new OutgoingMessage(message.Body ?? throw SwitchboardException.Validation($"messages[{i}].body", "body is required."))
-            {
-                Encoding = encoding,
-                Headers = message.Headers,
-                Delay = TimeSpan.FromSeconds(message.DelaySeconds ?? 0),
-                TimeToLive = message.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
-                Priority = message.Priority ?? 0,
-                GroupKey = message.GroupKey,
-                IdempotencyKey = message.IdempotencyKey,
-            };
-        }
-        return outgoing;
     }
 }

@@ -10,9 +10,11 @@ namespace Switchboard.Server.Broker;
 /// One streaming consumer of one queue on one hub connection, with credit-based flow control: the consumer
 /// holds at most <c>credits</c> unsettled messages. A message counts from the moment it is leased until its ack or
 /// nack commits, or its lease expires. Receives are batched (up to the free credits, at most 256 per store call), two
-/// at a time on an unordered queue, and long-poll on the store's signal, so an idle consumer costs nothing.
-/// When the stream ends (the client cancels it or the connection drops) every unsettled message is nacked at once,
-/// so it goes back to the queue immediately instead of waiting for its lease to expire.
+/// at a time on an unordered queue, and long-poll on the store's signal, so an idle consumer costs nothing; each
+/// receive's messages are pushed the moment it returns, whatever the other one is still waiting for.
+/// When the stream ends (the client cancels it, the connection drops, a later <c>Subscribe</c> replaces it, or the
+/// client stopped reading) every unsettled message is nacked at once, so it goes back to the queue immediately
+/// instead of waiting for its lease to expire.
 /// </summary>
 internal sealed partial class BrokerHubConsumer : IAsyncDisposable
 {
@@ -26,6 +28,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     private readonly int? _leaseSeconds;
     private readonly int _maxReceive;
     private readonly int _waitSeconds;
+    private readonly TimeSpan _idleAfter;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<BrokerHubConsumer> _ended;
@@ -43,6 +46,9 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     // Credits set aside for receives still out.
     private int _reserved;
     private int _disposed;
+    // Whether messages went out since the client last settled or credited anything, and since when.
+    private bool _unanswered;
+    private DateTimeOffset _unansweredSince;
 
     public BrokerHubConsumer(
         BrokerService broker, Caller caller, string queue, QueueOrdering ordering, int credits, int? leaseSeconds, BrokerOptions options,
@@ -56,6 +62,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         _leaseSeconds = leaseSeconds;
         _maxReceive = Math.Min(MaxPerReceive, options.MaxReceive);
         _waitSeconds = options.MaxWaitSeconds;
+        _idleAfter = TimeSpan.FromSeconds(options.Hub.IdleSubscriptionSeconds);
         _time = time;
         _logger = logger;
         _ended = ended;
@@ -85,6 +92,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
                 throw SwitchboardException.Validation("credits", $"credits must be at least 1 and the window at most {MaxCredits}; it is {_credits} now.");
             }
             _credits += credits;
+            _unanswered = false;
             SignalLocked();
             return _credits;
         }
@@ -95,6 +103,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     {
         lock (_gate)
         {
+            _unanswered = false;
             var freed = false;
             foreach (var result in results)
             {
@@ -111,25 +120,53 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
     {
         var token = _stop.Token;
         Exception? failure = null;
-        var receiving = new Queue<(Task<IReadOnlyList<BrokerMessage>> Messages, int Reserved)>();
+        var receiving = new List<(Task<IReadOnlyList<BrokerMessage>> Messages, int Reserved)>(_parallelReceives);
         try
         {
             while (true)
             {
-                if (receiving.Count == 0)
+                var (free, changed, wait, idle) = Look();
+                if (idle > 0)
                 {
-                    var free = await WaitForCreditAsync(token).ConfigureAwait(false);
-                    receiving.Enqueue(StartReceive(Reserve(free), token));
+                    LogIdle(_logger, Queue, idle, _idleAfter.TotalSeconds);
+                    throw new SwitchboardException(ErrorCodes.SubscriptionIdle,
+                        $"The subscription to '{Queue}' held {idle} messages without an Ack, Nack or Credit for {_idleAfter.TotalSeconds:0} s " +
+                        "(Broker:Hub:IdleSubscriptionSeconds); they were released. Keep reading the stream, or cancel its token when you stop.");
                 }
                 // While one receive is out, the next one is already on its way (unordered queues only, where the
                 // hand-out order between two batches is not promised): a store with a round trip per receive
                 // (PostgreSQL) then always has a receive to answer instead of waiting for this loop.
-                while (receiving.Count < _parallelReceives && Reserve(FreeCredits()) is > 0 and var more)
+                while (receiving.Count < _parallelReceives && free > 0)
                 {
-                    receiving.Enqueue(StartReceive(more, token));
+                    var count = Reserve(free);
+                    receiving.Add(StartReceive(count, token));
+                    free -= count;
                 }
-                var (received, reserved) = receiving.Dequeue();
-                Deliver(await received.ConfigureAwait(false), reserved);
+                // Whichever receive returns first is handed over at once: waiting for the one started earlier,
+                // which may be long-polling an empty queue, would hold the other's leased messages back unseen.
+                var waits = new Task[receiving.Count + 1];
+                for (var i = 0; i < receiving.Count; i++)
+                {
+                    waits[i] = receiving[i].Messages;
+                }
+                waits[^1] = changed;
+                try
+                {
+                    await Task.WhenAny(waits).WaitAsync(wait, _time, token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // A lease may have expired; look again.
+                }
+                for (var i = 0; i < receiving.Count; i++)
+                {
+                    if (receiving[i].Messages.IsCompleted)
+                    {
+                        var (received, reserved) = receiving[i];
+                        receiving.RemoveAt(i--);
+                        Deliver(await received.ConfigureAwait(false), reserved);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -147,7 +184,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         }
         // Receives still out may yet lease messages: those are unsettled too, released below.
         await _stop.CancelAsync().ConfigureAwait(false);
-        while (receiving.TryDequeue(out var pending))
+        foreach (var pending in receiving)
         {
             try
             {
@@ -172,17 +209,9 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         var count = Math.Min(free, _maxReceive);
         lock (_gate)
         {
-            _reserved += Math.Max(count, 0);
+            _reserved += count;
         }
         return count;
-    }
-
-    private int FreeCredits()
-    {
-        lock (_gate)
-        {
-            return _credits - _unsettled.Count - _reserved;
-        }
     }
 
     private void Deliver(IReadOnlyList<BrokerMessage> messages, int reserved)
@@ -200,6 +229,11 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         lock (_gate)
         {
             _reserved -= reserved;
+            if (messages.Count > 0 && !_unanswered)
+            {
+                _unanswered = true;
+                _unansweredSince = _time.GetUtcNow();
+            }
             foreach (var message in messages)
             {
                 if (LeaseToken.TryParse(message.Lease, out var lease))
@@ -210,44 +244,43 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
         }
     }
 
-    private async Task<int> WaitForCreditAsync(CancellationToken token)
+    /// <summary>
+    /// Forgets expired leases and answers the free credits, a task that completes on the next change of the window,
+    /// how long to wait at most before looking again (until the earliest lease expires or the client counts as gone),
+    /// and how many messages an idle client holds (0 while it is reading).
+    /// </summary>
+    private (int Free, Task Changed, TimeSpan Wait, int Idle) Look()
     {
-        while (true)
+        lock (_gate)
         {
-            Task changed;
-            TimeSpan wait;
-            lock (_gate)
+            var now = _time.GetUtcNow();
+            var earliest = DateTimeOffset.MaxValue;
+            foreach (var (lease, entry) in _unsettled)
             {
-                var now = _time.GetUtcNow();
-                var earliest = DateTimeOffset.MaxValue;
-                foreach (var (lease, entry) in _unsettled)
+                if (entry.ExpiresAt <= now)
                 {
-                    if (entry.ExpiresAt <= now)
-                    {
-                        // An expired lease is no longer this consumer's: the message is back in the queue.
-                        _unsettled.Remove(lease);
-                    }
-                    else if (entry.ExpiresAt < earliest)
-                    {
-                        earliest = entry.ExpiresAt;
-                    }
+                    // An expired lease is no longer this consumer's: the message is back in the queue.
+                    _unsettled.Remove(lease);
                 }
-                var free = _credits - _unsettled.Count - _reserved;
-                if (free > 0)
+                else if (entry.ExpiresAt < earliest)
                 {
-                    return free;
+                    earliest = entry.ExpiresAt;
                 }
-                changed = _changed.Task;
-                wait = earliest == DateTimeOffset.MaxValue ? LongestCreditWait : TimeSpan.FromTicks(Math.Min((earliest - now).Ticks, LongestCreditWait.Ticks));
             }
-            try
+            // A client that stopped reading without cancelling its stream holds its messages until the connection closes,
+            // and as their leases expire the server would deliver them to it again and again. Expiries do not count as
+            // an answer, so such a client is found however short its leases are.
+            if (_unanswered && _unsettled.Count > 0)
             {
-                await changed.WaitAsync(wait + TimeSpan.FromMilliseconds(5), _time, token).ConfigureAwait(false);
+                var idleAt = _unansweredSince + _idleAfter;
+                if (idleAt <= now)
+                {
+                    return (0, _changed.Task, TimeSpan.Zero, _unsettled.Count);
+                }
+                earliest = idleAt < earliest ? idleAt : earliest;
             }
-            catch (TimeoutException)
-            {
-                // A lease may have expired; look again.
-            }
+            var wait = earliest == DateTimeOffset.MaxValue ? LongestCreditWait : TimeSpan.FromTicks(Math.Min((earliest - now).Ticks, LongestCreditWait.Ticks));
+            return (_credits - _unsettled.Count - _reserved, _changed.Task, wait + TimeSpan.FromMilliseconds(5), 0);
         }
     }
 
@@ -299,4 +332,7 @@ internal sealed partial class BrokerHubConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 2152, Level = LogLevel.Warning, Message = "Releasing {Count} unsettled messages of queue {Queue} failed; they return when their leases expire.")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string queue, int count);
+
+    [LoggerMessage(EventId = 2153, Level = LogLevel.Warning, Message = "Ended the subscription to queue {Queue}: it held {Count} messages without an Ack, Nack or Credit for {Seconds} s.")]
+    private static partial void LogIdle(ILogger logger, string queue, int count, double seconds);
 }

@@ -9,7 +9,7 @@ public sealed class BrokerHubMessage
 
     public byte[] Body { get; init; } = [];
 
-    /// <summary><c>utf8</c> or <c>base64</c>: how the publisher said the body should be shown.</summary>
+    /// <summary><c>utf8</c> or <c>base64</c>: how JSON readers (REST, GraphQL) are shown the body; the bytes are the same.</summary>
     public string BodyEncoding { get; init; } = "utf8";
 
     public Dictionary<string, string> Headers { get; init; } = [];
@@ -30,7 +30,7 @@ public sealed class BrokerHubMessage
     {
         Id = message.Id,
         Body = message.Body.ToArray(),
-        BodyEncoding = message.Encoding == Switchboard.Broker.BodyEncoding.Base64 ? "base64" : "utf8",
+        BodyEncoding = BodyCodec.Label(BodyCodec.Shown(message.Body.Span, message.Encoding)),
         Headers = new Dictionary<string, string>(message.Headers, StringComparer.Ordinal),
         DeliveryCount = message.DeliveryCount,
         EnqueuedAt = message.EnqueuedAt,

@@ -10,7 +10,17 @@ internal sealed class BrokerHubSession(Caller caller) : IAsyncDisposable
 
     public Caller Caller { get; } = caller;
 
-    public bool TryAdd(BrokerHubConsumer consumer) => _consumers.TryAdd(consumer.Queue, consumer);
+    /// <summary>Makes <paramref name="consumer"/> this connection's consumer of its queue; returns the one it replaces, if any.</summary>
+    public BrokerHubConsumer? Replace(BrokerHubConsumer consumer)
+    {
+        BrokerHubConsumer? previous = null;
+        _consumers.AddOrUpdate(consumer.Queue, consumer, (_, old) =>
+        {
+            previous = old;
+            return consumer;
+        });
+        return previous;
+    }
 
     public BrokerHubConsumer? Find(string queue) => _consumers.GetValueOrDefault(queue);
 

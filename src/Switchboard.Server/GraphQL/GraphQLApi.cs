@@ -6,6 +6,7 @@ using GraphQL.Validation;
 using GraphQL.Validation.Complexity;
 using GraphQL.Validation.Rules.Custom;
 using Switchboard.Errors;
+using Switchboard.Server.Broker.GraphQL;
 using Switchboard.Server.Identity;
 
 namespace Switchboard.Server.GraphQL;

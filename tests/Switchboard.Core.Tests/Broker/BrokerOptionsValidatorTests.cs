@@ -11,7 +11,7 @@ public sealed class BrokerOptionsValidatorTests
     [Fact]
     public void Every_error_names_its_configuration_key()
     {
-        var options = new BrokerOptions { MaxMessageBytes = 0, MaxReceive = 0, MaxWaitSeconds = -1, BodyCacheBytes = -1 };
+        var options = new BrokerOptions { MaxMessageBytes = 0, MaxReceive = 0, MaxWaitSeconds = -1, BodyCacheBytes = -1, Hub = new() { IdleSubscriptionSeconds = 0 } };
 
         var result = new BrokerOptionsValidator().Validate(null, options);
 
@@ -20,6 +20,7 @@ public sealed class BrokerOptionsValidatorTests
         Assert.Contains(result.Failures!, f => f.StartsWith("Broker:MaxReceive:", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("Broker:MaxWaitSeconds:", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("Broker:BodyCacheBytes:", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Broker:Hub:IdleSubscriptionSeconds:", StringComparison.Ordinal));
     }
 
     [Fact]

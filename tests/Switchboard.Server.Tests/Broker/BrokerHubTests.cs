@@ -3,20 +3,17 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Broker;
 using Switchboard.Server.Tests.Infrastructure;
+using static Switchboard.Server.Tests.Broker.BrokerHubTesting;
 
 namespace Switchboard.Server.Tests.Broker;
 
 public sealed class BrokerHubTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     private RunningServer _server = null!;
     private HttpClient _client = null!;
     private string _token = null!;
@@ -45,7 +42,7 @@ public sealed class BrokerHubTests : IAsyncLifetime
         // Many calls in flight on one connection; each answers only after its batch committed.
         var calls = Enumerable.Range(0, 40).Select(call => hub.InvokeAsync<BrokerHubPublished[]>("Publish", "orders",
             Enumerable.Range(0, 5).Select(i => new BrokerHubPublishMessage { Body = Encoding.UTF8.GetBytes($"m-{call}-{i}") }).ToArray())).ToArray();
-        var answers = await Task.WhenAll(calls).WaitAsync(Timeout);
+        var answers = await Task.WhenAll(calls).WaitAsync(CallTimeout);
 
         var ids = answers.SelectMany(a => a).Select(p => p.Id).ToHashSet();
         Assert.Equal(200, ids.Count);
@@ -64,16 +61,16 @@ public sealed class BrokerHubTests : IAsyncLifetime
         await using var hub = await ConnectAsync(messagePack);
         var published = await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "work",
             Enumerable.Range(0, Total).Select(i => new BrokerHubPublishMessage { Body = Encoding.UTF8.GetBytes($"job {i}"), Headers = new() { ["n"] = $"{i}" } }).ToArray())
-            .WaitAsync(Timeout);
+            .WaitAsync(CallTimeout);
 
         using var stop = new CancellationTokenSource();
-        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "work", Credits, (int?)null, stop.Token).WaitAsync(Timeout);
+        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "work", Credits, (int?)null, stop.Token).WaitAsync(CallTimeout);
 
         // The first window: exactly the credits, and the server leases no more until something is settled.
         var first = new List<BrokerHubMessage>();
         for (var i = 0; i < Credits; i++)
         {
-            first.Add(await stream.ReadAsync().AsTask().WaitAsync(Timeout));
+            first.Add(await stream.ReadAsync().AsTask().WaitAsync(CallTimeout));
         }
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(stream.TryRead(out _), "The server pushed a message beyond the consumer's credits.");
@@ -90,7 +87,7 @@ public sealed class BrokerHubTests : IAsyncLifetime
             var ack = pending.Dequeue();
             unsettled--;
             acks.Add(hub.InvokeAsync<BrokerHubSettled[]>("Ack", "work", new[] { ack.Lease }));
-            var next = await stream.ReadAsync().AsTask().WaitAsync(Timeout);
+            var next = await stream.ReadAsync().AsTask().WaitAsync(CallTimeout);
             unsettled++;
             maxUnsettled = Math.Max(maxUnsettled, unsettled);
             received.Add(next);
@@ -98,7 +95,7 @@ public sealed class BrokerHubTests : IAsyncLifetime
         }
         var remaining = pending.Select(m => m.Lease).ToArray();
         acks.Add(hub.InvokeAsync<BrokerHubSettled[]>("Ack", "work", remaining));
-        var settled = (await Task.WhenAll(acks).WaitAsync(Timeout)).SelectMany(a => a).ToArray();
+        var settled = (await Task.WhenAll(acks).WaitAsync(CallTimeout)).SelectMany(a => a).ToArray();
         await stop.CancelAsync();
 
         Assert.True(maxUnsettled <= Credits, $"The consumer held {maxUnsettled} unsettled messages with {Credits} credits.");
@@ -117,37 +114,30 @@ public sealed class BrokerHubTests : IAsyncLifetime
         // 600 credits are three receives' worth: the consumer keeps two receives out at a time on an unordered queue.
         const int Credits = 600;
         const int Total = 2_000;
-        await using var server = engine == "postgres"
-            ? await RunningServer.StartAsync(new Dictionary<string, string?>
-            {
-                ["Storage:Engine"] = "postgres",
-                ["Storage:Postgres:ConnectionString"] = await Switchboard.Testing.TestPostgres.NewDatabaseAsync(),
-            })
-            : await RunningServer.StartAsync();
+        await using var server = await StartAsync(engine);
         var token = await server.LoginAsync();
         using (var client = server.CreateClient(token))
         {
             (await client.PostAsJsonAsync("v1/queues", new { name = "wide" })).EnsureSuccessStatusCode();
         }
-        await using var hub = Builder(messagePack: true, $"{server.BaseAddress}hubs/broker?access_token={Uri.EscapeDataString(token)}").Build();
-        await hub.StartAsync().WaitAsync(Timeout);
+        await using var hub = await BrokerHubTesting.ConnectAsync(server, token, messagePack: true);
         var published = new List<Guid>();
         for (var batch = 0; batch < Total / 100; batch++)
         {
             var answer = await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "wide",
-                Enumerable.Range(0, 100).Select(i => new BrokerHubPublishMessage { Body = Encoding.UTF8.GetBytes($"m-{batch}-{i}") }).ToArray()).WaitAsync(Timeout);
+                Enumerable.Range(0, 100).Select(i => new BrokerHubPublishMessage { Body = Encoding.UTF8.GetBytes($"m-{batch}-{i}") }).ToArray()).WaitAsync(CallTimeout);
             published.AddRange(answer.Select(p => p.Id));
         }
 
         using var stop = new CancellationTokenSource();
-        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "wide", Credits, (int?)null, stop.Token).WaitAsync(Timeout);
+        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "wide", Credits, (int?)null, stop.Token).WaitAsync(CallTimeout);
         var received = new List<Guid>();
         var unsettled = new Queue<BrokerHubMessage>();
         var maxUnsettled = 0;
         var settled = 0;
         while (received.Count < Total)
         {
-            var message = await stream.ReadAsync().AsTask().WaitAsync(Timeout);
+            var message = await stream.ReadAsync().AsTask().WaitAsync(CallTimeout);
             received.Add(message.Id);
             unsettled.Enqueue(message);
             maxUnsettled = Math.Max(maxUnsettled, unsettled.Count);
@@ -155,7 +145,7 @@ public sealed class BrokerHubTests : IAsyncLifetime
             {
                 // Settle what is held, and count it as unsettled until the ack's answer says it committed.
                 var leases = unsettled.Select(m => m.Lease).ToArray();
-                var results = await hub.InvokeAsync<BrokerHubSettled[]>("Ack", "wide", leases).WaitAsync(Timeout);
+                var results = await hub.InvokeAsync<BrokerHubSettled[]>("Ack", "wide", leases).WaitAsync(CallTimeout);
                 Assert.All(results, r => Assert.True(r.Ok, r.Code));
                 settled += results.Length;
                 unsettled.Clear();
@@ -176,14 +166,14 @@ public sealed class BrokerHubTests : IAsyncLifetime
         await CreateQueueAsync("wide");
         await using var hub = await ConnectAsync(messagePack: true);
         await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "wide",
-            Enumerable.Range(0, 6).Select(i => new BrokerHubPublishMessage { Body = [(byte)i] }).ToArray()).WaitAsync(Timeout);
-        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "wide", 1, (int?)null).WaitAsync(Timeout);
-        await stream.ReadAsync().AsTask().WaitAsync(Timeout);
+            Enumerable.Range(0, 6).Select(i => new BrokerHubPublishMessage { Body = [(byte)i] }).ToArray()).WaitAsync(CallTimeout);
+        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "wide", 1, (int?)null).WaitAsync(CallTimeout);
+        await stream.ReadAsync().AsTask().WaitAsync(CallTimeout);
 
-        var window = await hub.InvokeAsync<int>("Credit", "wide", 4).WaitAsync(Timeout);
+        var window = await hub.InvokeAsync<int>("Credit", "wide", 4).WaitAsync(CallTimeout);
         for (var i = 0; i < 4; i++)
         {
-            await stream.ReadAsync().AsTask().WaitAsync(Timeout);
+            await stream.ReadAsync().AsTask().WaitAsync(CallTimeout);
         }
 
         Assert.Equal(5, window);
@@ -198,15 +188,15 @@ public sealed class BrokerHubTests : IAsyncLifetime
         created.EnsureSuccessStatusCode();
         var hub = await ConnectAsync(messagePack: false);
         await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "dropped",
-            Enumerable.Range(0, 4).Select(i => new BrokerHubPublishMessage { Body = [(byte)i] }).ToArray()).WaitAsync(Timeout);
-        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "dropped", 4, (int?)null).WaitAsync(Timeout);
+            Enumerable.Range(0, 4).Select(i => new BrokerHubPublishMessage { Body = [(byte)i] }).ToArray()).WaitAsync(CallTimeout);
+        var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "dropped", 4, (int?)null).WaitAsync(CallTimeout);
         var held = new List<Guid>();
         for (var i = 0; i < 4; i++)
         {
-            held.Add((await stream.ReadAsync().AsTask().WaitAsync(Timeout)).Id);
+            held.Add((await stream.ReadAsync().AsTask().WaitAsync(CallTimeout)).Id);
         }
 
-        await hub.DisposeAsync().AsTask().WaitAsync(Timeout);
+        await hub.DisposeAsync().AsTask().WaitAsync(CallTimeout);
         var again = new List<JsonElement>();
         while (again.Count < 4)
         {
@@ -228,7 +218,7 @@ public sealed class BrokerHubTests : IAsyncLifetime
         var hub = Builder(messagePack: false, $"{_server.BaseAddress}hubs/broker").Build();
         await using (hub)
         {
-            var error = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync().WaitAsync(Timeout));
+            var error = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync().WaitAsync(CallTimeout));
             Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
         }
     }
@@ -245,13 +235,13 @@ public sealed class BrokerHubTests : IAsyncLifetime
         var hub = Builder(messagePack, $"{_server.BaseAddress}hubs/broker", o => o.Headers["X-Api-Key"] = key).Build();
         await using (hub)
         {
-            await hub.StartAsync().WaitAsync(Timeout);
+            await hub.StartAsync().WaitAsync(CallTimeout);
 
-            var published = await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "orders", new[] { new BrokerHubPublishMessage { Body = [1] } }).WaitAsync(Timeout);
-            var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "orders", 10, (int?)null).WaitAsync(Timeout);
+            var published = await hub.InvokeAsync<BrokerHubPublished[]>("Publish", "orders", new[] { new BrokerHubPublishMessage { Body = [1] } }).WaitAsync(CallTimeout);
+            var stream = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "orders", 10, (int?)null).WaitAsync(CallTimeout);
             var refused = await StreamErrorAsync(stream);
             var ackRefused = await Assert.ThrowsAsync<HubException>(() =>
-                hub.InvokeAsync<BrokerHubSettled[]>("Ack", "orders", new[] { Switchboard.Broker.LeaseToken.New(Guid.NewGuid(), 1).ToString() }).WaitAsync(Timeout));
+                hub.InvokeAsync<BrokerHubSettled[]>("Ack", "orders", new[] { Switchboard.Broker.LeaseToken.New(Guid.NewGuid(), 1).ToString() }).WaitAsync(CallTimeout));
 
             Assert.Single(published);
             Assert.Contains("HubException: insufficient_scope: ", refused.Message, StringComparison.Ordinal);
@@ -260,45 +250,14 @@ public sealed class BrokerHubTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Subscribing_twice_to_one_queue_on_one_connection_is_refused()
-    {
-        await CreateQueueAsync("twice");
-        await using var hub = await ConnectAsync(messagePack: false);
-        await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "twice", 1, (int?)null).WaitAsync(Timeout);
-
-        var second = await hub.StreamAsChannelAsync<BrokerHubMessage>("Subscribe", "twice", 1, (int?)null).WaitAsync(Timeout);
-        var refused = await StreamErrorAsync(second);
-        var noQueue = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<int>("Credit", "missing", 1).WaitAsync(Timeout));
-
-        Assert.Contains("HubException: already_consuming: ", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("HubException: not_consuming: ", noQueue.Message, StringComparison.Ordinal);
-    }
-
     /// <summary>A stream refused by the server completes with the hub error inside the client's channel exception.</summary>
     private static async Task<HubException> StreamErrorAsync(ChannelReader<BrokerHubMessage> stream)
     {
-        var closed = await Assert.ThrowsAsync<ChannelClosedException>(() => stream.ReadAsync().AsTask().WaitAsync(Timeout));
+        var closed = await Assert.ThrowsAsync<ChannelClosedException>(() => stream.ReadAsync().AsTask().WaitAsync(CallTimeout));
         return Assert.IsType<HubException>(closed.InnerException);
     }
 
-    private async Task<HubConnection> ConnectAsync(bool messagePack)
-    {
-        // The token travels in the query string, as browsers must send it on WebSockets.
-        var hub = Builder(messagePack, $"{_server.BaseAddress}hubs/broker?access_token={Uri.EscapeDataString(_token)}").Build();
-        await hub.StartAsync().WaitAsync(Timeout);
-        return hub;
-    }
-
-    private static IHubConnectionBuilder Builder(bool messagePack, string url, Action<HttpConnectionOptions>? configure = null)
-    {
-        var builder = new HubConnectionBuilder().WithUrl(url, HttpTransportType.WebSockets, o => configure?.Invoke(o));
-        if (messagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-        return builder;
-    }
+    private Task<HubConnection> ConnectAsync(bool messagePack) => BrokerHubTesting.ConnectAsync(_server, _token, messagePack);
 
     private async Task CreateQueueAsync(string name)
     {

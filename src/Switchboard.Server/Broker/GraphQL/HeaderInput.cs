@@ -1,4 +1,4 @@
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 /// <summary>A message header as a mutation argument.</summary>
 internal sealed class HeaderInput

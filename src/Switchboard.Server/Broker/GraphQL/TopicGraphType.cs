@@ -1,7 +1,8 @@
 using GraphQL.Types;
 using Switchboard.Broker;
+using Switchboard.Server.GraphQL;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class TopicGraphType : ObjectGraphType<TopicInfo>
 {

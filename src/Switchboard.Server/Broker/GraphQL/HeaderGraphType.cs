@@ -1,6 +1,6 @@
 using GraphQL.Types;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class HeaderGraphType : ObjectGraphType<KeyValuePair<string, string>>
 {

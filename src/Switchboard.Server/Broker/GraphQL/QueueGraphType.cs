@@ -1,8 +1,8 @@
 using GraphQL.Types;
 using Switchboard.Errors;
-using Switchboard.Server.Broker;
+using Switchboard.Server.GraphQL;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class QueueGraphType : ObjectGraphType<QueueNode>
 {

@@ -1,7 +1,7 @@
 using GraphQL.Types;
 using Switchboard.Broker;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class PublishResultGraphType : ObjectGraphType<PublishResult>
 {

@@ -1,11 +1,9 @@
-using System.Text;
 using GraphQL;
 using GraphQL.Types;
 using Switchboard.Broker;
-using Switchboard.Errors;
-using Switchboard.Server.Broker;
+using Switchboard.Server.GraphQL;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class BrokerMutation : ObjectGraphType
 {
@@ -54,15 +52,17 @@ internal sealed class BrokerMutation : ObjectGraphType
             .Argument<StringGraphType>("idempotencyKey")
             .ResolveAsync(async c =>
             {
-                var message = new OutgoingMessage(DecodeBody(c.GetArgument<string>("body"), c.GetArgument<string?>("bodyEncoding"), out var encoding))
-                {
-                    Encoding = encoding,
-                    Headers = c.GetArgument<List<HeaderInput>?>("headers")?.GroupBy(h => h.Name).ToDictionary(g => g.Key, g => g.Last().Value),
-                    Priority = c.GetArgument<int?>("priority") ?? 0,
-                    Delay = TimeSpan.FromSeconds(c.GetArgument<int?>("delaySeconds") ?? 0),
-                    IdempotencyKey = c.GetArgument<string?>("idempotencyKey"),
-                };
-                var results = await c.Broker().PublishAsync(c.Caller(), c.GetArgument<string>("queue"), [message], c.CancellationToken);
+                var message = new WireMessage(
+                    Text: c.GetArgument<string>("body"),
+                    Bytes: null,
+                    BodyEncoding: c.GetArgument<string?>("bodyEncoding"),
+                    Headers: c.GetArgument<List<HeaderInput>?>("headers")?.GroupBy(h => h.Name).ToDictionary(g => g.Key, g => g.Last().Value),
+                    DelaySeconds: c.GetArgument<int?>("delaySeconds"),
+                    TtlSeconds: null,
+                    Priority: c.GetArgument<int?>("priority"),
+                    GroupKey: null,
+                    IdempotencyKey: c.GetArgument<string?>("idempotencyKey"));
+                var results = await c.Broker().PublishAsync(c.Caller(), c.GetArgument<string>("queue"), [message.ToOutgoing()], c.CancellationToken);
                 return results[0];
             });
 
@@ -70,27 +70,5 @@ internal sealed class BrokerMutation : ObjectGraphType
             .Description("Removes every message from a queue; returns how many.")
             .Argument<NonNullGraphType<StringGraphType>>("queue")
             .ResolveAsync(async c => await c.Broker().PurgeAsync(c.Caller(), c.GetArgument<string>("queue"), c.CancellationToken));
-    }
-
-    private static byte[] DecodeBody(string body, string? bodyEncoding, out BodyEncoding encoding)
-    {
-        switch (bodyEncoding)
-        {
-            case null or "utf8":
-                encoding = BodyEncoding.Utf8;
-                return Encoding.UTF8.GetBytes(body);
-            case "base64":
-                encoding = BodyEncoding.Base64;
-                try
-                {
-                    return Convert.FromBase64String(body);
-                }
-                catch (FormatException)
-                {
-                    throw SwitchboardException.Validation("body", "body is not valid base64.");
-                }
-            default:
-                throw SwitchboardException.Validation("bodyEncoding", $"bodyEncoding '{bodyEncoding}' is not known; use 'utf8' or 'base64'.");
-        }
     }
 }

@@ -1,8 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
 using Switchboard.Errors;
+using Switchboard.Server.GraphQL;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class BrokerQuery : ObjectGraphType
 {

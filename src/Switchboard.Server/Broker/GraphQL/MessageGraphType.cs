@@ -1,8 +1,7 @@
-using System.Text;
 using GraphQL.Types;
 using Switchboard.Broker;
 
-namespace Switchboard.Server.GraphQL;
+namespace Switchboard.Server.Broker.GraphQL;
 
 internal sealed class MessageGraphType : ObjectGraphType<BrokerMessage>
 {
@@ -13,8 +12,8 @@ internal sealed class MessageGraphType : ObjectGraphType<BrokerMessage>
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id);
         Field<NonNullGraphType<StringGraphType>>("body")
             .Description("The body: UTF-8 text, or base64 when bodyEncoding is 'base64'.")
-            .Resolve(c => c.Source.Encoding == BodyEncoding.Base64 ? Convert.ToBase64String(c.Source.Body.Span) : Encoding.UTF8.GetString(c.Source.Body.Span));
-        Field<NonNullGraphType<StringGraphType>>("bodyEncoding").Resolve(c => c.Source.Encoding == BodyEncoding.Base64 ? "base64" : "utf8");
+            .Resolve(c => BodyCodec.ToText(c.Source.Body.Span, c.Source.Encoding).Body);
+        Field<NonNullGraphType<StringGraphType>>("bodyEncoding").Resolve(c => BodyCodec.ToText(c.Source.Body.Span, c.Source.Encoding).Label);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<HeaderGraphType>>>>("headers").Resolve(c => c.Source.Headers.ToArray());
         Field<NonNullGraphType<IntGraphType>>("deliveryCount").Resolve(c => c.Source.DeliveryCount);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("enqueuedAt").Resolve(c => c.Source.EnqueuedAt);
