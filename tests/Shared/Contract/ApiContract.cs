@@ -16,6 +16,8 @@ namespace Switchboard.Tests.Contract;
 /// </summary>
 public sealed class ApiContract
 {
+    private static readonly ConcurrentDictionary<string, ApiContract> Loaded = new(StringComparer.Ordinal);
+
     private readonly List<PathTemplate> _paths;
     private readonly JsonObject _schemas;
     private readonly ConcurrentDictionary<string, JsonSchema> _compiled = new(StringComparer.Ordinal);
@@ -39,7 +41,8 @@ public sealed class ApiContract
         using var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         client.Timeout = TimeSpan.FromSeconds(30);
         var json = await client.GetStringAsync(new Uri(baseAddress, "/openapi/v1.json"));
-        return Parse(json);
+        // Servers of one build serve the same document: its compiled schemas are shared, not rebuilt per server.
+        return Loaded.GetOrAdd(json, Parse);
     }
 
     /// <summary>Every way the response breaks the document; empty when it keeps it or is not described.</summary>
