@@ -1,4 +1,5 @@
 using Switchboard.Broker;
+using Switchboard.Errors;
 
 namespace Switchboard.Channels;
 
@@ -9,8 +10,7 @@ public sealed class DeliveryDeadLetters(BrokerService broker, IDeliveryStore sto
 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(int limit, CancellationToken cancellationToken)
     {
-        var messages = await broker.PeekAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, Math.Clamp(limit, 1, PeekLimit), cancellationToken)
-            .ConfigureAwait(false);
+        var messages = await PeekAsync(Math.Clamp(limit, 1, PeekLimit), cancellationToken).ConfigureAwait(false);
         return messages.Select(DeadLetter.From).OfType<DeadLetter>().ToArray();
     }
 
@@ -22,7 +22,7 @@ public sealed class DeliveryDeadLetters(BrokerService broker, IDeliveryStore sto
     {
         var wanted = ids?.ToHashSet();
         var replayed = new List<Guid>();
-        var messages = await broker.PeekAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, PeekLimit, cancellationToken).ConfigureAwait(false);
+        var messages = await PeekAsync(PeekLimit, cancellationToken).ConfigureAwait(false);
         foreach (var message in messages.Where(m => m.State != BrokerMessage.InFlight))
         {
             if (DeadLetter.From(message) is not { } deadLetter || (wanted is not null && !wanted.Contains(deadLetter.DeliveryId)))
@@ -39,5 +39,21 @@ public sealed class DeliveryDeadLetters(BrokerService broker, IDeliveryStore sto
             await broker.DeleteMessageAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, message.Id, cancellationToken).ConfigureAwait(false);
         }
         return replayed;
+    }
+
+    /// <summary>
+    /// The dead-letter queue is created when a delivery worker first starts; until then it is empty, not missing,
+    /// so nothing dead-lettered is an empty list and a replay of nothing.
+    /// </summary>
+    private async Task<IReadOnlyList<BrokerMessage>> PeekAsync(int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await broker.PeekAsync(BrokerService.System, DeliveryTicket.DeadLetterQueue, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SwitchboardException e) when (e.Error == ErrorCodes.QueueNotFound)
+        {
+            return [];
+        }
     }
 }

@@ -16,33 +16,38 @@ internal static class BrokerApi
 {
     public static IEndpointRouteBuilder MapBrokerApi(this IEndpointRouteBuilder routes)
     {
-        var queues = routes.MapGroup("/v1/queues").WithTags("Queues");
-        queues.MapPost("", CreateQueueAsync).WithName("CreateQueue").WithSummary("Create a queue (and its dead-letter queue).");
+        var queues = routes.MapGroup("/v1/queues").WithTags("Queues").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.QueueNotFound, ErrorCodes.InvalidName, ErrorCodes.Forbidden);
+        queues.MapPost("", CreateQueueAsync).ProducesErrors(ErrorCodes.QueueExists).WithName("CreateQueue").WithSummary("Create a queue (and its dead-letter queue).");
         queues.MapGet("", ListQueuesAsync).WithName("ListQueues").WithSummary("Queues the caller may use, with their stats.");
         queues.MapGet("/{name}", GetQueueAsync).WithName("GetQueue");
         queues.MapPatch("/{name}", UpdateQueueAsync).WithName("UpdateQueue").WithSummary("Change settings; omitted fields keep their value.");
-        queues.MapDelete("/{name}", DeleteQueueAsync).WithName("DeleteQueue").WithSummary("Delete a queue; a non-empty one only with ?force=true.");
+        queues.MapDelete("/{name}", DeleteQueueAsync).ProducesErrors(ErrorCodes.QueueNotEmpty).WithName("DeleteQueue").WithSummary("Delete a queue; a non-empty one only with ?force=true.");
         queues.MapPost("/{name}/purge", PurgeAsync).WithName("PurgeQueue");
         queues.MapGet("/{name}/stats", QueueStatsAsync).WithName("QueueStats");
-        queues.MapPost("/{name}/messages", PublishAsync).WithName("Publish").WithSummary("Publish one message or a batch in 'messages'.");
+        queues.MapPost("/{name}/messages", PublishAsync)
+            .ProducesErrors(ErrorCodes.MessageTooLarge, ErrorCodes.BatchTooLarge, ErrorCodes.QueueFull).WithName("Publish").WithSummary("Publish one message or a batch in 'messages'.");
         queues.MapGet("/{name}/messages", PeekAsync).WithName("Peek").WithSummary("Look at messages without leasing them (?peek=true&limit=).");
-        queues.MapDelete("/{name}/messages/{id}", DeleteMessageAsync).WithName("DeleteMessage");
+        queues.MapDelete("/{name}/messages/{id}", DeleteMessageAsync).ProducesErrors(ErrorCodes.MessageNotFound).WithName("DeleteMessage");
         queues.MapPost("/{name}/receive", ReceiveAsync).WithName("Receive").WithSummary("Lease up to 'max' messages, long-polling up to 'waitSeconds'.");
-        queues.MapPost("/{name}/ack", AckAsync).WithName("Ack");
-        queues.MapPost("/{name}/nack", NackAsync).WithName("Nack");
-        queues.MapPost("/{name}/extend", ExtendAsync).WithName("Extend");
+        queues.MapPost("/{name}/ack", AckAsync).ProducesErrors(ErrorCodes.InvalidLease, ErrorCodes.LeaseExpired).WithName("Ack");
+        queues.MapPost("/{name}/nack", NackAsync).ProducesErrors(ErrorCodes.InvalidLease, ErrorCodes.LeaseExpired).WithName("Nack");
+        queues.MapPost("/{name}/extend", ExtendAsync).ProducesErrors(ErrorCodes.InvalidLease, ErrorCodes.LeaseExpired).WithName("Extend");
         queues.MapPost("/{name}/redrive", RedriveAsync).WithName("Redrive").WithSummary("Move dead letters back to their source queue or to 'target'.");
 
-        var topics = routes.MapGroup("/v1/topics").WithTags("Topics");
-        topics.MapPost("", CreateTopicAsync).WithName("CreateTopic");
+        var topics = routes.MapGroup("/v1/topics").WithTags("Topics").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.TopicNotFound, ErrorCodes.InvalidName, ErrorCodes.Forbidden);
+        topics.MapPost("", CreateTopicAsync).ProducesErrors(ErrorCodes.TopicExists).WithName("CreateTopic");
         topics.MapGet("", ListTopicsAsync).WithName("ListTopics");
         topics.MapDelete("/{name}", DeleteTopicAsync).WithName("DeleteTopic");
-        topics.MapPost("/{name}/subscriptions", SubscribeAsync).WithName("Subscribe");
+        topics.MapPost("/{name}/subscriptions", SubscribeAsync).ProducesErrors(ErrorCodes.QueueNotFound).WithName("Subscribe");
         topics.MapGet("/{name}/subscriptions", ListSubscriptionsAsync).WithName("ListSubscriptions");
-        topics.MapDelete("/{name}/subscriptions/{id}", DeleteSubscriptionAsync).WithName("DeleteSubscription");
-        topics.MapPost("/{name}/messages", PublishToTopicAsync).WithName("PublishToTopic").WithSummary("Fan a message out to every matching subscription, in one commit.");
+        topics.MapDelete("/{name}/subscriptions/{id}", DeleteSubscriptionAsync).ProducesErrors(ErrorCodes.SubscriptionNotFound).WithName("DeleteSubscription");
+        topics.MapPost("/{name}/messages", PublishToTopicAsync)
+            .ProducesErrors(ErrorCodes.MessageTooLarge, ErrorCodes.BatchTooLarge, ErrorCodes.QueueFull).WithName("PublishToTopic").WithSummary("Fan a message out to every matching subscription, in one commit.");
 
-        routes.MapGet("/v1/stats", ServerStatsAsync).WithTags("Queues").WithName("BrokerStats");
+        var stats = routes.MapGroup("/v1/stats").WithTags("Queues").RequireAuthorization();
+        stats.MapGet("", ServerStatsAsync).WithName("BrokerStats");
         routes.MapBrokerHub();
         return routes;
     }

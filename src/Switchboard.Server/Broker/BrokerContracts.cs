@@ -39,7 +39,7 @@ internal static class BrokerContracts
         int DedupWindowSeconds,
         string Ordering,
         DateTimeOffset CreatedAt,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StatsResponse? Stats)
+        StatsResponse? Stats)
     {
         public static QueueResponse From(QueueInfo queue, QueueStats? stats = null, BrokerActivity? activity = null) => new(
             queue.Name, queue.Settings.LeaseSeconds, queue.Settings.MaxDeliveries, queue.Settings.DeadLetterQueue,
@@ -53,8 +53,8 @@ internal static class BrokerContracts
     /// <param name="Rates">Events per second over the last minute on this node.</param>
     public sealed record StatsResponse(
         string Name, long Depth, long Ready, long InFlight, long Delayed, long DeadLetterDepth, double? OldestAgeSeconds,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BrokerCounts? Totals,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BrokerCounts? Rates)
+        BrokerCounts? Totals,
+        BrokerCounts? Rates)
     {
         public static StatsResponse From(QueueStats s, BrokerActivity? activity = null) => new(
             s.Name, s.Depth, s.Ready, s.InFlight, s.Delayed, s.DeadLetterDepth, s.OldestAgeSeconds,
@@ -119,13 +119,13 @@ internal static class BrokerContracts
         int DeliveryCount,
         DateTimeOffset EnqueuedAt,
         int Priority,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GroupKey,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Lease,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LeaseExpiresAt,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? AvailableAt,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceQueue,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DeliveryRecord>? History)
+        string? GroupKey,
+        string? Lease,
+        DateTimeOffset? LeaseExpiresAt,
+        string? State,
+        DateTimeOffset? AvailableAt,
+        string? SourceQueue,
+        IReadOnlyList<DeliveryRecord>? History)
     {
         public static MessageResponse From(BrokerMessage m, bool peek)
         {
@@ -155,9 +155,9 @@ internal static class BrokerContracts
     public sealed record SettleResultResponse(
         string Lease,
         bool Ok,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LeaseExpiresAt);
+        string? Code,
+        string? Detail,
+        DateTimeOffset? LeaseExpiresAt);
 
     public sealed record SettleResponse(int Succeeded, int Failed, IReadOnlyList<SettleResultResponse> Results)
     {

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Errors;
 using Switchboard.Channels;
 using Switchboard.Server.Identity;
+
+using Switchboard.Server.Platform;
 
 namespace Switchboard.Server.Channels;
 
@@ -12,7 +15,8 @@ internal static class ChannelAddressesApi
 {
     public static IEndpointRouteBuilder MapChannelAddresses(this IEndpointRouteBuilder routes)
     {
-        var addresses = routes.MapGroup("/v1/users/{id}/channel-addresses").WithTags("Channels").RequireAuthorization();
+        var addresses = routes.MapGroup("/v1/users/{id}/channel-addresses").WithTags("Channels").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.UserNotFound, ErrorCodes.InvalidChannel, ErrorCodes.ChannelNotFound);
         addresses.MapGet("", ListAsync).WithName("ListChannelAddresses").WithSummary("The user's address per channel instance or type.");
         addresses.MapPut("/{channel}", SetAsync).WithName("SetChannelAddress")
             .WithSummary("Set the user's address for a channel instance name or a channel type (whatsapp, telegram, email, …).");

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Channels;
 using Switchboard.Errors;
 
+using Switchboard.Server.Platform;
+
 namespace Switchboard.Server.Channels;
 
 /// <summary>
@@ -21,8 +23,10 @@ internal static class ChannelWebhooksApi
 
     public static IEndpointRouteBuilder MapChannelWebhooks(this IEndpointRouteBuilder routes)
     {
-        var hooks = routes.MapGroup("/v1/channels/{name}/webhook").WithTags("Channel webhooks").AllowAnonymous();
-        hooks.MapGet("", Verify).WithName("VerifyChannelWebhook").WithSummary("Meta's subscription handshake (hub.mode, hub.verify_token, hub.challenge).");
+        // Providers call these; each request proves itself with the instance's signature or verify token instead.
+        var hooks = routes.MapGroup("/v1/channels/{name}/webhook").WithTags("Channel webhooks").AllowAnonymous()
+            .ProducesErrors(ErrorCodes.ChannelNotFound, ErrorCodes.InvalidSignature, ErrorCodes.Forbidden, ErrorCodes.PayloadTooLarge, ErrorCodes.BadRequest);
+        hooks.MapGet("", Verify).Produces<string>(StatusCodes.Status200OK, "text/plain").WithName("VerifyChannelWebhook").WithSummary("Meta's subscription handshake (hub.mode, hub.verify_token, hub.challenge).");
         hooks.MapPost("", ReceiveAsync).WithName("ReceiveChannelWebhook").WithSummary("Status reports and inbound messages from the provider.");
         return routes;
     }

@@ -4,6 +4,8 @@ using Switchboard.Errors;
 using Switchboard.Server.Identity;
 using static Switchboard.Server.Channels.ChannelContracts;
 
+using Switchboard.Server.Platform;
+
 namespace Switchboard.Server.Channels;
 
 /// <summary>Channel instances, their stats, test sends, deliveries and the delivery dead-letter queue; <c>channels:manage</c> (admins).</summary>
@@ -14,14 +16,15 @@ internal static class ChannelsApi
 
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder routes)
     {
-        var channels = routes.MapGroup("/v1/channels").WithTags("Channels").RequireScope(Area, Manage);
+        var channels = routes.MapGroup("/v1/channels").WithTags("Channels").RequireScope(Area, Manage)
+            .ProducesErrors(ErrorCodes.ChannelNotFound, ErrorCodes.ChannelUnavailable);
         channels.MapGet("", ListAsync).WithName("ListChannels").WithSummary("Configured channel instances (credentials masked) and routes.");
         channels.MapGet("/stats", StatsAsync).WithName("ChannelStats").WithSummary("Sent, failed, success rate and p50/p95 latency per instance.");
         channels.MapGet("/{name}", Get).WithName("GetChannel");
         channels.MapPatch("/{name}", Patch).WithName("UpdateChannel").WithSummary("Enable or disable an instance (until the next restart).");
         channels.MapPost("/{name}/test", TestAsync).WithName("TestChannel").WithSummary("Send a test message through the instance now and report the outcome.");
 
-        var deliveries = routes.MapGroup("/v1/deliveries").WithTags("Channels").RequireScope(Area, Manage);
+        var deliveries = routes.MapGroup("/v1/deliveries").WithTags("Channels").RequireScope(Area, Manage).ProducesErrors(ErrorCodes.DeliveryNotFound);
         deliveries.MapGet("/dlq", DeadLettersAsync).WithName("ListDeliveryDeadLetters");
         deliveries.MapPost("/dlq/replay", ReplayAsync).WithName("ReplayDeliveryDeadLetters").WithSummary("Send dead-lettered deliveries through their route again.");
         deliveries.MapGet("/{id:guid}", GetDeliveryAsync).WithName("GetDelivery").WithSummary("A delivery with every attempt.");

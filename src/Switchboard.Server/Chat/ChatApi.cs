@@ -19,7 +19,10 @@ internal static class ChatApi
 {
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder routes)
     {
-        var conversations = routes.MapGroup("/v1/conversations").WithTags("Chat").RequireAuthorization();
+        var conversations = routes.MapGroup("/v1/conversations").WithTags("Chat").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.ConversationNotFound, ErrorCodes.ChatMessageNotFound, ErrorCodes.NotAMember, ErrorCodes.TooManyMembers,
+                ErrorCodes.MembershipFixed, ErrorCodes.TextTooLong, ErrorCodes.InvalidChannel, ErrorCodes.InvalidAttachment, ErrorCodes.UserNotFound,
+                ErrorCodes.ChannelUnavailable);
         conversations.MapPost("", CreateAsync).WithName("CreateConversation")
             .WithSummary("Create a private conversation (201; 200 with the existing one for the same pair), a group or a room.");
         conversations.MapGet("", ListMineAsync).WithName("ListConversations").WithSummary("The caller's conversations, most recently active first, with the last message and unread count.");
@@ -43,14 +46,16 @@ internal static class ChatApi
         conversations.MapGet("/{id:guid}/sync", SyncAsync).WithName("SyncConversation")
             .WithSummary("Everything after afterSeq/afterChangeSeq: new messages, edits, deletes, receipts.");
 
-        var rooms = routes.MapGroup("/v1/rooms").WithTags("Chat").RequireAuthorization();
+        var rooms = routes.MapGroup("/v1/rooms").WithTags("Chat").RequireAuthorization().ProducesErrors(ErrorCodes.ConversationNotFound);
         rooms.MapGet("", ListRoomsAsync).WithName("ListRooms").WithSummary("Public rooms, oldest first.");
         rooms.MapPost("/{id:guid}/join", JoinRoomAsync).WithName("JoinRoom");
         rooms.MapPost("/{id:guid}/leave", LeaveRoomAsync).WithName("LeaveRoom");
 
-        routes.MapGet("/v1/search/messages", SearchAsync).WithTags("Chat").RequireAuthorization().WithName("SearchChatMessages")
+        var search = routes.MapGroup("/v1/search").WithTags("Chat").RequireAuthorization().ProducesErrors(ErrorCodes.ConversationNotFound);
+        search.MapGet("/messages", SearchAsync).WithName("SearchChatMessages")
             .WithSummary("Full-text search over the messages the caller may see, newest first, optionally in one conversation.");
-        routes.MapGet("/v1/users", FindUsersAsync).WithTags("Chat").RequireAuthorization().WithName("FindUsers")
+        var users = routes.MapGroup("/v1/users").WithTags("Chat").RequireAuthorization();
+        users.MapGet("", FindUsersAsync).WithName("FindUsers")
             .WithSummary("The user directory for anyone who may chat: users whose username starts with q, with their presence (admins list every account at /v1/admin/users).");
         routes.MapChatHub();
         routes.MapPresenceApi();

@@ -22,20 +22,36 @@ internal static class FilesApi
 
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(Path).WithTags("Files");
-        group.AddEndpointFilter(RequireTusVersion);
-
-        group.MapMethods("", ["OPTIONS"], Options).AllowAnonymous()
+        // tus discovery is anonymous, so a client can learn the server's limits before it has credentials.
+        var discovery = routes.MapGroup(Path).WithTags("Files").AllowAnonymous();
+        discovery.MapMethods("", ["OPTIONS"], Options)
             .WithName("TusOptions").WithSummary("The tus versions, extensions, maximum size and checksum algorithms this server supports.");
+
+        var group = routes.MapGroup(Path).WithTags("Files").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.FileNotFound, ErrorCodes.TusVersionUnsupported);
+        group.AddEndpointFilter(RequireTusVersion);
         group.MapPost("", CreateAsync).RequireScope("files", "use").WithMaxRequestBodySize(null)
+            .ProducesErrors(ErrorCodes.UploadTooLarge, ErrorCodes.QuotaExceeded, ErrorCodes.BadRequest, ErrorCodes.UnsupportedMediaType,
+                ErrorCodes.ChecksumAlgorithmUnsupported, ErrorCodes.ChunkChecksumMismatch, ErrorCodes.ChecksumMismatch)
+            .DeclaresTus(body: true, TusOpenApi.Resumable,
+                (TusHeaders.UploadLength, true, "The upload's total length in bytes."),
+                (TusHeaders.UploadMetadata, false, "tus metadata: filename, filetype and sha256, each base64."),
+                (TusHeaders.UploadChecksum, false, "The checksum of the first bytes sent with the request: '<sha1|sha256> <base64>'."))
             .WithName("CreateUpload").WithSummary("tus creation: Upload-Length and Upload-Metadata (filename, filetype, sha256); with an application/offset+octet-stream body, also the first bytes.");
-        group.MapMethods("{id}", ["HEAD"], HeadAsync).RequireScope("files", "use")
+        group.MapMethods("{id}", ["HEAD"], HeadAsync).RequireScope("files", "use").DeclaresTus(body: false, TusOpenApi.Resumable)
             .WithName("GetUploadOffset").WithSummary("tus HEAD: the upload's Upload-Offset and Upload-Length, to resume from.");
         group.MapPatch("{id}", PatchAsync).RequireScope("files", "use").WithMaxRequestBodySize(null)
+            .ProducesErrors(ErrorCodes.OffsetMismatch, ErrorCodes.UploadLocked, ErrorCodes.UploadFailed, ErrorCodes.UploadTooLarge, ErrorCodes.QuotaExceeded,
+                ErrorCodes.BadRequest, ErrorCodes.UnsupportedMediaType, ErrorCodes.ChecksumAlgorithmUnsupported, ErrorCodes.ChunkChecksumMismatch,
+                ErrorCodes.ChecksumMismatch)
+            .DeclaresTus(body: true, TusOpenApi.Resumable,
+                (TusHeaders.UploadOffset, true, "The offset this chunk starts at; ask HEAD for it."),
+                (TusHeaders.UploadChecksum, false, "The chunk's checksum: '<sha1|sha256> <base64>'."))
             .WithName("AppendUpload").WithSummary("tus PATCH: appends the application/offset+octet-stream body at Upload-Offset; Upload-Checksum is verified when sent.");
         group.MapDelete("{id}", DeleteAsync).RequireScope("files", "use")
             .WithName("DeleteFile").WithSummary("tus termination: deletes the upload or file and its bytes (uploader or admin).");
-        group.MapGet("{id}", DownloadAsync).RequireScope("files", "use")
+        group.MapGet("{id}", DownloadAsync).RequireScope("files", "use").ProducesRawBody(ranges: true)
+            .ProducesErrors(ErrorCodes.UploadIncomplete, ErrorCodes.PreconditionFailed, ErrorCodes.RangeNotSatisfiable)
             .WithName("DownloadFile").WithSummary("Downloads a complete file; Range gives 206, If-None-Match with its ETag (the SHA-256) gives 304.");
         group.MapGet("{id}/info", InfoAsync).RequireScope("files", "use")
             .WithName("GetFileInfo").WithSummary("The file's name, content type, length, offset, SHA-256 and status.");

@@ -35,7 +35,8 @@ internal static partial class GraphQLApi
 
     public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/graphql").WithTags("GraphQL").ExcludeFromDescription();
+        // Anonymous at the door: each field demands its caller and scope, and answers GraphQL errors, not a bare 401.
+        var group = routes.MapGroup("/graphql").WithTags("GraphQL").ExcludeFromDescription().AllowAnonymous();
         group.MapPost("", PostAsync).WithName("GraphQL");
         group.MapGet("", GetAsync).WithName("GraphQLGet");
         group.MapGet("/ui", GraphQLPage.Result).WithName("GraphQLConsole");

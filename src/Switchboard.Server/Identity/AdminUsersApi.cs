@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Errors;
 using Switchboard.Identity;
+using Switchboard.Server.Platform;
 
 namespace Switchboard.Server.Identity;
 
@@ -8,7 +10,8 @@ internal static class AdminUsersApi
 {
     public static IEndpointRouteBuilder MapAdminUsersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/admin/users").WithTags("Identity");
+        var group = routes.MapGroup("/v1/admin/users").WithTags("Identity").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.UserNotFound, ErrorCodes.UsernameTaken, ErrorCodes.WeakPassword, ErrorCodes.LastAdmin);
         group.MapGet("", ListAsync).RequireScope("users", "read").WithName("ListUsers").WithSummary("Lists users in creation order, a page at a time.");
         group.MapPost("", CreateAsync).RequireScope("users", "manage").WithName("CreateUser").WithSummary("Creates a user with a role.");
         group.MapGet("/{id:guid}", GetAsync).RequireScope("users", "read").WithName("GetUser");

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Switchboard.Errors;
 using Switchboard.Identity;
+
+using Switchboard.Server.Platform;
 
 namespace Switchboard.Server.Identity;
 
@@ -8,7 +11,7 @@ internal static class ApiKeysApi
 {
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/api-keys").WithTags("Identity").RequireScope("apikeys", "manage");
+        var group = routes.MapGroup("/v1/api-keys").WithTags("Identity").RequireScope("apikeys", "manage").ProducesErrors(ErrorCodes.NotFound);
         group.MapPost("", CreateAsync).WithName("CreateApiKey").WithSummary("Creates an API key; the secret is returned once.");
         group.MapGet("", ListAsync).WithName("ListApiKeys").WithSummary("Lists the caller's API keys (admins: ?all=true for everyone's).");
         group.MapDelete("/{id:guid}", RevokeAsync).WithName("RevokeApiKey").WithSummary("Revokes an API key at once.");

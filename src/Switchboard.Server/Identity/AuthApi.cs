@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Errors;
 using Switchboard.Identity;
+using Switchboard.Server.Platform;
 
 namespace Switchboard.Server.Identity;
 
@@ -9,13 +10,20 @@ internal static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/auth").WithTags("Identity");
-        group.MapPost("/register", RegisterAsync).AllowAnonymous().WithName("Register").WithSummary("Creates a user account (unless Identity:AllowRegistration is false).");
-        group.MapPost("/token", TokenAsync).AllowAnonymous().WithName("Login").WithSummary("Exchanges a username and password for an access token and a refresh token.");
-        group.MapPost("/refresh", RefreshAsync).AllowAnonymous().WithName("Refresh").WithSummary("Exchanges a refresh token for new tokens; the old refresh token is used up.");
-        group.MapPost("/logout", LogoutAsync).AllowAnonymous().WithName("Logout").WithSummary("Revokes the session of a refresh token.");
-        group.MapGet("/me", MeAsync).RequireAuthorization().WithName("Me").WithSummary("Who the caller is and what it may do.");
-        group.MapPatch("/me", UpdateMeAsync).RequireAuthorization().WithName("UpdateMe").WithSummary("Changes the caller's display name or, with the current password, password.");
+        // The token endpoints are how a caller gets credentials, so they are the anonymous ones.
+        var tokens = routes.MapGroup("/v1/auth").WithTags("Identity").AllowAnonymous();
+        tokens.MapPost("/register", RegisterAsync).ProducesErrors(ErrorCodes.RegistrationDisabled, ErrorCodes.UsernameTaken, ErrorCodes.WeakPassword)
+            .WithName("Register").WithSummary("Creates a user account (unless Identity:AllowRegistration is false).");
+        tokens.MapPost("/token", TokenAsync).ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.AccountLocked, ErrorCodes.AccountDisabled)
+            .WithName("Login").WithSummary("Exchanges a username and password for an access token and a refresh token.");
+        tokens.MapPost("/refresh", RefreshAsync).ProducesErrors(ErrorCodes.InvalidRefreshToken, ErrorCodes.RefreshTokenReused, ErrorCodes.AccountDisabled)
+            .WithName("Refresh").WithSummary("Exchanges a refresh token for new tokens; the old refresh token is used up.");
+        tokens.MapPost("/logout", LogoutAsync).WithName("Logout").WithSummary("Revokes the session of a refresh token.");
+
+        var me = routes.MapGroup("/v1/auth/me").WithTags("Identity").RequireAuthorization();
+        me.MapGet("", MeAsync).WithName("Me").WithSummary("Who the caller is and what it may do.");
+        me.MapPatch("", UpdateMeAsync).ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.WeakPassword)
+            .WithName("UpdateMe").WithSummary("Changes the caller's display name or, with the current password, password.");
         return routes;
     }
 

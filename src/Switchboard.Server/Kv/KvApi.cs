@@ -5,6 +5,8 @@ using Switchboard.Errors;
 using Switchboard.Kv;
 using Switchboard.Server.Identity;
 
+using Switchboard.Server.Platform;
+
 namespace Switchboard.Server.Kv;
 
 /// <summary>
@@ -18,11 +20,12 @@ internal static class KvApi
 
     public static IEndpointRouteBuilder MapKvApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/kv").WithTags("KV");
+        var group = routes.MapGroup("/v1/kv").WithTags("KV").RequireAuthorization()
+            .ProducesErrors(ErrorCodes.BucketNotFound, ErrorCodes.InvalidName, ErrorCodes.InvalidKey);
 
         group.MapGet("", ListBucketsAsync).RequireScope("kv", "read")
             .WithName("ListKvBuckets").WithSummary("The buckets the caller may read, with their stats.");
-        group.MapPut("{bucket}", PutBucketAsync).RequireScope("kv", "manage", "bucket")
+        group.MapPut("{bucket}", PutBucketAsync).ProducesErrors(ErrorCodes.MalformedJson, ErrorCodes.ValidationFailed, ErrorCodes.PayloadTooLarge).RequireScope("kv", "manage", "bucket")
             .WithName("PutKvBucket").WithSummary("Creates a bucket (201) or replaces its settings (200).");
         group.MapGet("{bucket}", GetBucketAsync).RequireScope("kv", "read", "bucket")
             .WithName("GetKvBucket").WithSummary("A bucket's settings and stats; with prefix, limit or cursor, a page of its keys.");
@@ -30,11 +33,12 @@ internal static class KvApi
             .WithName("DeleteKvBucket").WithSummary("Deletes a bucket and every key in it.");
 
         // The catch-all also matches an empty key; a higher order leaves /v1/kv/{bucket} to the bucket routes.
-        group.MapPut("{bucket}/{*key}", PutKeyAsync).RequireScope("kv", "write", "bucket").WithOrder(1)
+        group.MapPut("{bucket}/{*key}", PutKeyAsync)
+            .ProducesErrors(ErrorCodes.RevisionMismatch, ErrorCodes.KeyExists, ErrorCodes.PayloadTooLarge, ErrorCodes.UnsupportedMediaType).RequireScope("kv", "write", "bucket").WithOrder(1)
             .WithName("PutKvKey").WithSummary("Writes the body as the key's value; If-Match for compare-and-set, If-None-Match: * to create only.");
-        group.MapGet("{bucket}/{*key}", GetKeyAsync).RequireScope("kv", "read", "bucket").WithOrder(1)
+        group.MapGet("{bucket}/{*key}", GetKeyAsync).ProducesRawBody(ranges: false).ProducesErrors(ErrorCodes.KeyNotFound).RequireScope("kv", "read", "bucket").WithOrder(1)
             .WithName("GetKvKey").WithSummary("The key's value as raw bytes with its content type and ETag.");
-        group.MapDelete("{bucket}/{*key}", DeleteKeyAsync).RequireScope("kv", "write", "bucket").WithOrder(1)
+        group.MapDelete("{bucket}/{*key}", DeleteKeyAsync).ProducesErrors(ErrorCodes.KeyNotFound, ErrorCodes.RevisionMismatch).RequireScope("kv", "write", "bucket").WithOrder(1)
             .WithName("DeleteKvKey").WithSummary("Deletes the key; If-Match deletes only at that revision.");
         return routes;
     }

@@ -4,6 +4,8 @@ using Switchboard.Notifications;
 using Switchboard.Server.Identity;
 using static Switchboard.Server.Notifications.NotificationContracts;
 
+using Switchboard.Server.Platform;
+
 namespace Switchboard.Server.Notifications;
 
 /// <summary>The production notifier over HTTP; callers need <c>notifications:send</c> (admins have it).</summary>
@@ -12,7 +14,8 @@ internal static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder routes)
     {
         var notifications = routes.MapGroup("/v1/notifications").WithTags("Notifications")
-            .RequireScope(NotificationService.Area, NotificationService.Send);
+            .RequireScope(NotificationService.Area, NotificationService.Send)
+            .ProducesErrors(ErrorCodes.NotificationNotFound, ErrorCodes.ChannelNotFound, ErrorCodes.ChannelUnavailable, ErrorCodes.InvalidChannel);
         notifications.MapPost("", SendAsync).WithName("SendNotification")
             .WithSummary("Send to channels or a route; a repeat of dedupKey within the cooldown is suppressed (200, suppressed: true).");
         notifications.MapPost("/batch", SendBatchAsync).WithName("SendNotifications").WithSummary("Send up to 1000 notifications in one request.");

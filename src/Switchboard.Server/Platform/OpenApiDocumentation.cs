@@ -1,8 +1,12 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using Switchboard.Errors;
 using Switchboard.Operations;
 
 namespace Switchboard.Server.Platform;
@@ -20,9 +24,12 @@ internal static class OpenApiDocumentation
     public const string ApiKeyHeader = "X-Api-Key";
     public const string ProblemSchema = "Problem";
 
-    public static IServiceCollection AddSwitchboardOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(DocumentName, options =>
+    public static IServiceCollection AddSwitchboardOpenApi(this IServiceCollection services)
+    {
+        var names = new SchemaNames();
+        return services.AddOpenApi(DocumentName, options =>
         {
+            options.CreateSchemaReferenceId = names.Create;
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Switchboard";
@@ -31,12 +38,13 @@ internal static class OpenApiDocumentation
                 AddComponents(document);
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
+                await DeclareAlternativeBodiesAsync(operation, context, names, cancellationToken);
                 Describe(operation, context);
-                return Task.CompletedTask;
             });
         });
+    }
 
     public static WebApplication MapSwitchboardOpenApi(this WebApplication app)
     {
@@ -70,30 +78,14 @@ internal static class OpenApiDocumentation
             Description = "An API key for services: `X-Api-Key: <key>`.",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        document.Components.Schemas[ProblemSchema] = new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Description = "An RFC 9457 problem document. Match on `code`, never on the text.",
-            Required = new HashSet<string> { "type", "title", "status", "code", "traceId" },
-            Properties = new Dictionary<string, IOpenApiSchema>
-            {
-                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
-                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The stable error code from the catalogue." },
-                ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The W3C trace id; the server logs carry it too." },
-                ["errors"] = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Object,
-                    Description = "Field errors keyed by the field's JSON path.",
-                    AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
-                },
-            },
-        };
+        document.Components.Schemas[ProblemSchema] = ProblemDocument.Schema();
     }
 
+    /// <summary>
+    /// Every status an operation can answer, with the catalogue codes each can carry: the generic ones that follow
+    /// from what the operation is (it takes a body, has parameters, needs credentials, is rate limited, reads the
+    /// database) and the feature's own from <see cref="ErrorResponses"/> metadata on the endpoint or its group.
+    /// </summary>
     private static void Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context)
     {
         var document = context.Document;
@@ -102,41 +94,82 @@ internal static class OpenApiDocumentation
             return;
         }
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        operation.Responses ??= new OpenApiResponses();
+        var codes = new List<ErrorCode>();
         if (operation.RequestBody is not null)
         {
-            AddProblem(operation, document, StatusCodes.Status400BadRequest, "The body is malformed or a field is invalid.");
-            AddProblem(operation, document, StatusCodes.Status413PayloadTooLarge, "The body is larger than the endpoint accepts.");
-            AddProblem(operation, document, StatusCodes.Status415UnsupportedMediaType, "The body is not application/json.");
+            codes.AddRange([ErrorCodes.MalformedJson, ErrorCodes.ValidationFailed, ErrorCodes.BadRequest, ErrorCodes.PayloadTooLarge, ErrorCodes.UnsupportedMediaType]);
         }
-        if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+        if (operation.Parameters is { Count: > 0 })
+        {
+            codes.AddRange([ErrorCodes.BadRequest, ErrorCodes.ValidationFailed]);
+        }
+        var secured = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
+        if (secured)
         {
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] });
-            AddProblem(operation, document, StatusCodes.Status401Unauthorized, "No valid access token or API key.");
-            AddProblem(operation, document, StatusCodes.Status403Forbidden, "The credentials lack the scope this operation needs.");
+            codes.AddRange([ErrorCodes.Unauthorized, ErrorCodes.InvalidToken, ErrorCodes.InvalidApiKey, ErrorCodes.Forbidden, ErrorCodes.InsufficientScope]);
         }
         if (!metadata.OfType<DisableRateLimitingAttribute>().Any())
         {
-            AddProblem(operation, document, StatusCodes.Status429TooManyRequests, "Rate limited; retry after the Retry-After header.");
+            codes.Add(ErrorCodes.RateLimited);
+            // Everything behind the rate limiter may reach the database, which can be briefly unreachable.
+            codes.Add(ErrorCodes.Unavailable);
+        }
+        codes.AddRange(metadata.OfType<ErrorResponses>().SelectMany(e => e.Codes));
+
+        operation.Responses ??= new OpenApiResponses();
+        foreach (var status in codes.Distinct().GroupBy(c => c.Status).OrderBy(g => g.Key))
+        {
+            var key = status.Key.ToString(CultureInfo.InvariantCulture);
+            var sorted = status.OrderBy(c => c.Code, StringComparer.Ordinal).ToArray();
+            operation.Responses[key] = new OpenApiResponse
+            {
+                Description = string.Join(" ", sorted.Select(c => $"`{c.Code}`: {c.Title}")),
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [Problems.ContentType] = new OpenApiMediaType { Schema = ProblemDocument.WithCodes(document, sorted) },
+                },
+            };
         }
     }
 
-    private static void AddProblem(OpenApiOperation operation, OpenApiDocument document, int status, string description)
+    /// <summary>
+    /// An endpoint returning <c>Results&lt;Ok&lt;A&gt;, Ok&lt;B&gt;&gt;</c> answers 200 with either body; the generator keeps only one,
+    /// so the document would describe half the answers. Such a status gets <c>anyOf</c> both schemas: the bodies carry
+    /// no discriminator, and generated clients (Kiota) read <c>anyOf</c> by filling each alternative from the one body.
+    /// </summary>
+    private static async Task DeclareAlternativeBodiesAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, SchemaNames names,
+        CancellationToken cancellationToken)
     {
-        var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (operation.Responses!.ContainsKey(key))
+        var document = context.Document;
+        if (document is null || operation.Responses is null)
         {
             return;
         }
-        operation.Responses[key] = new OpenApiResponse
+        var alternatives = context.Description.ActionDescriptor.EndpointMetadata.OfType<IProducesResponseTypeMetadata>()
+            .Where(m => m.Type is not null && m.Type != typeof(void) && m.StatusCode < 300)
+            .GroupBy(m => m.StatusCode)
+            .Where(g => g.Select(m => m.Type).Distinct().Count() > 1);
+        var json = context.ApplicationServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        foreach (var group in alternatives)
         {
-            Description = description,
-            Content = new Dictionary<string, OpenApiMediaType>
+            if (!operation.Responses.TryGetValue(group.Key.ToString(CultureInfo.InvariantCulture), out var response) || response.Content is null
+                || !response.Content.TryGetValue("application/json", out var media))
             {
-                [Problems.ContentType] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
-            },
-        };
+                continue;
+            }
+            var bodies = new List<IOpenApiSchema>();
+            foreach (var type in group.Select(m => m.Type!).Distinct())
+            {
+                var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+                var id = names.Create(json.GetTypeInfo(type)) ?? type.Name;
+                document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                document.Components.Schemas.TryAdd(id, schema);
+                bodies.Add(new OpenApiSchemaReference(id, document));
+            }
+            media.Schema = new OpenApiSchema { AnyOf = bodies };
+        }
     }
 }

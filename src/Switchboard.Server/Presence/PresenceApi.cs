@@ -11,7 +11,8 @@ internal static class PresenceApi
 {
     public static IEndpointRouteBuilder MapPresenceApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/users/{id}/presence", PresenceAsync).WithTags("Chat").RequireAuthorization().WithName("GetPresence")
+        var presence = routes.MapGroup("/v1/users/{id}/presence").WithTags("Chat").RequireAuthorization().ProducesErrors(ErrorCodes.UserNotFound);
+        presence.MapGet("", PresenceAsync).WithName("GetPresence")
             .WithSummary("online, away or offline across every node and device, and when the user was last seen.");
         return routes;
     }

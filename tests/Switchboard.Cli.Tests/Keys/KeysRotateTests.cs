@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Switchboard.Cli.Tests.Infrastructure;
+using Switchboard.Tests.Contract;
 
 namespace Switchboard.Cli.Tests.Keys;
 
@@ -20,7 +21,7 @@ public sealed class KeysRotateTests : IDisposable
         await using var process = SwitchboardProcess.Start(_folder.Path, ["serve", "--urls", "http://127.0.0.1:0", "--data", data],
             new Dictionary<string, string> { ["SWITCHBOARD_Identity__BootstrapAdminPassword"] = Password });
         var url = await process.WaitForListeningAsync();
-        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = ContractCheckingHandler.CreateClient(url);
         var before = await LoginAsync(client);
         var oldKid = new JsonWebToken(before).Kid;
 

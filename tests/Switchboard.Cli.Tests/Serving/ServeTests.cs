@@ -1,5 +1,6 @@
 using System.Net;
 using Switchboard.Cli.Tests.Infrastructure;
+using Switchboard.Tests.Contract;
 
 namespace Switchboard.Cli.Tests.Serving;
 
@@ -40,7 +41,7 @@ public sealed class ServeTests : IDisposable
         await using var process = SwitchboardProcess.Start(_folder.Path, ["serve", "--urls", "http://127.0.0.1:0", "--data", data]);
 
         var url = await process.WaitForListeningAsync();
-        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = ContractCheckingHandler.CreateClient(url);
         using var health = await client.GetAsync("healthz");
         using var ready = await client.GetAsync("readyz");
 
@@ -60,7 +61,7 @@ public sealed class ServeTests : IDisposable
         await using var process = SwitchboardProcess.Start(_folder.Path, ["serve"]);
 
         var url = await process.WaitForListeningAsync();
-        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = ContractCheckingHandler.CreateClient(url);
         using var health = await client.GetAsync("healthz");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Switchboard.Cli.Tests.Infrastructure;
+using Switchboard.Tests.Contract;
 
 namespace Switchboard.Cli.Tests.Tls;
 
@@ -94,7 +95,7 @@ public sealed class ServeTlsTests : IDisposable
             presented = certificate is X509Certificate2 x509 ? x509.GetCertHashString(HashAlgorithmName.SHA256) : null;
             return presented == thumbprint;
         };
-        using var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = ContractCheckingHandler.CreateClient(url, handler);
         using var response = await client.GetAsync("healthz");
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), presented);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using Switchboard.Tests.Contract;
 
 namespace Switchboard.EndToEnd.Tests.Infrastructure;
 
@@ -74,7 +75,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient CreateClient(string? bearer = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // Every response is checked against the server's OpenAPI document (docs/api.md, the contract check).
+        var client = ContractCheckingHandler.CreateClient(BaseAddress);
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);

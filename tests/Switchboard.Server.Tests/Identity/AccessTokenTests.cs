@@ -104,7 +104,27 @@ public sealed class AccessTokenTests
         Assert.Contains("error=\"invalid_token\"", challenge.Parameter);
     }
 
-    private static string Sign(SecurityKey key, string subject, string issuer = "switchboard", string audience = "switchboard", DateTime? expires = null)
+    [Theory]
+    [InlineData("v1/queues")]
+    [InlineData("v1/topics")]
+    [InlineData("v1/stats")]
+    public async Task An_expired_token_on_broker_topic_and_stats_routes_is_invalid_token_with_a_challenge(string path)
+    {
+        await using var server = await RunningServer.StartAsync();
+        var valid = await server.LoginAsync();
+        var ring = server.Services.GetRequiredService<SigningKeyRing>();
+        var expired = Sign(ring.Current.PrivateKey, new JsonWebToken(valid).Subject, expires: DateTime.UtcNow.AddMinutes(-5));
+        using var client = server.CreateClient(expired);
+
+        using var response = await client.GetAsync(path);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_token");
+        var challenge = response.Headers.WwwAuthenticate.Single();
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.Contains("error=\"invalid_token\"", challenge.Parameter);
+    }
+
+    internal static string Sign(SecurityKey key, string subject, string issuer = "switchboard", string audience = "switchboard", DateTime? expires = null)
     {
         var end = expires ?? DateTime.UtcNow.AddMinutes(5);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

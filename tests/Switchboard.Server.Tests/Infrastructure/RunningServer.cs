@@ -7,12 +7,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Server.Hosting;
+using Switchboard.Tests.Contract;
 
 namespace Switchboard.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A real Switchboard server on Kestrel, on a free loopback port, with its own data folder and a real
-/// SQLite file. Tests talk to it over real HTTP. Restart keeps the data folder.
+/// SQLite file. Tests talk to it over real HTTP. Restart keeps the data folder. Every response it sends is checked
+/// against its own OpenAPI document (<see cref="ContractCheck"/>); a response that breaks it fails the test.
 /// </summary>
 public sealed class RunningServer : IAsyncDisposable
 {
@@ -21,6 +23,8 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<WebApplicationBuilder>? _configure;
     private readonly Action<WebApplication>? _mapExtra;
+    private readonly ContractCheck _contractCheck;
+    private readonly Lazy<Task<ApiContract>> _contract;
     private WebApplication? _app;
 
     private RunningServer(string dataPath, Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? mapExtra = null)
@@ -29,6 +33,8 @@ public sealed class RunningServer : IAsyncDisposable
         _settings = settings;
         _configure = configure;
         _mapExtra = mapExtra;
+        _contract = new Lazy<Task<ApiContract>>(() => ApiContract.LoadAsync(BaseAddress));
+        _contractCheck = new ContractCheck(() => _contract.Value);
     }
 
     public string DataPath { get; }
@@ -65,6 +71,7 @@ public sealed class RunningServer : IAsyncDisposable
         _app = SwitchboardHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(_settings);
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(_contractCheck);
             _configure?.Invoke(builder);
         }, _mapExtra);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -80,10 +87,13 @@ public sealed class RunningServer : IAsyncDisposable
         await StartAppAsync();
     }
 
-    /// <summary>A plain client for this server; every request times out after 30 s so a hang fails fast.</summary>
+    /// <summary>
+    /// A client for this server that checks every response against the OpenAPI document and throws
+    /// <see cref="ContractViolationException"/> at the call that broke it; every request times out after 30 s.
+    /// </summary>
     public HttpClient CreateClient(string? bearer = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new ContractCheckingHandler(() => _contract.Value)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -116,6 +126,15 @@ public sealed class RunningServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAppAsync();
+        DeleteDataFolder();
+        if (!_contractCheck.Violations.IsEmpty)
+        {
+            throw new ContractViolationException(_contractCheck.Violations.Distinct().ToArray());
+        }
+    }
+
+    private void DeleteDataFolder()
+    {
         try
         {
             Directory.Delete(DataPath, recursive: true);
