@@ -26,7 +26,7 @@ internal static class BrokerApi
         queues.MapPost("/{name}/purge", PurgeAsync).WithName("PurgeQueue");
         queues.MapGet("/{name}/stats", QueueStatsAsync).WithName("QueueStats");
         queues.MapPost("/{name}/messages", PublishAsync)
-            .ProducesErrors(ErrorCodes.MessageTooLarge, ErrorCodes.BatchTooLarge, ErrorCodes.QueueFull).WithName("Publish").WithSummary("Publish one message or a batch in 'messages'.");
+            .ProducesErrors(ErrorCodes.MessageTooLarge, ErrorCodes.BatchTooLarge, ErrorCodes.QueueFull, ErrorCodes.InvalidBodyEncoding).WithName("Publish").WithSummary("Publish one message or a batch in 'messages'.");
         queues.MapGet("/{name}/messages", PeekAsync).WithName("Peek").WithSummary("Look at messages without leasing them (?peek=true&limit=).");
         queues.MapDelete("/{name}/messages/{id}", DeleteMessageAsync).ProducesErrors(ErrorCodes.MessageNotFound).WithName("DeleteMessage");
         queues.MapPost("/{name}/receive", ReceiveAsync).WithName("Receive").WithSummary("Lease up to 'max' messages, long-polling up to 'waitSeconds'.");
@@ -44,7 +44,7 @@ internal static class BrokerApi
         topics.MapGet("/{name}/subscriptions", ListSubscriptionsAsync).WithName("ListSubscriptions");
         topics.MapDelete("/{name}/subscriptions/{id}", DeleteSubscriptionAsync).ProducesErrors(ErrorCodes.SubscriptionNotFound).WithName("DeleteSubscription");
         topics.MapPost("/{name}/messages", PublishToTopicAsync)
-            .ProducesErrors(ErrorCodes.MessageTooLarge, ErrorCodes.BatchTooLarge, ErrorCodes.QueueFull).WithName("PublishToTopic").WithSummary("Fan a message out to every matching subscription, in one commit.");
+            .ProducesErrors(ErrorCodes.MessageTooLarge, ErrorCodes.BatchTooLarge, ErrorCodes.QueueFull, ErrorCodes.InvalidBodyEncoding).WithName("PublishToTopic").WithSummary("Fan a message out to every matching subscription, in one commit.");
 
         var stats = routes.MapGroup("/v1/stats").WithTags("Queues").RequireAuthorization();
         stats.MapGet("", ServerStatsAsync).WithName("BrokerStats");

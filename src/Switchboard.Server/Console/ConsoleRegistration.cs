@@ -30,6 +30,9 @@ internal static class ConsoleRegistration
         // The host's application is the `switchboard` command, but the console's static files and the list of its script
         // initializers (Fluent UI's) are built under this library's name, which is where Blazor looks for them.
         builder.Environment.ApplicationName = typeof(ConsoleRegistration).Assembly.GetName().Name!;
+        // Without this, static assets add a GET catch-all ({**path:file}) that shadows every other route's 405: a GET
+        // to a POST-only operation would fall through to it and answer 404 route_not_found.
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("DisableStaticAssetNotFoundRuntimeFallback", (string?)"true")]);
         if (File.Exists(RuntimeManifest))
         {
             builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, RuntimeManifest);
@@ -70,7 +73,8 @@ internal static class ConsoleRegistration
         app.UseAntiforgery();
         if (File.Exists(EndpointsManifest))
         {
-            app.MapStaticAssets(EndpointsManifest);
+            // The console's scripts, styles and fonts carry nothing private: the sign-in page needs them before a session exists.
+            app.MapStaticAssets(EndpointsManifest).AllowAnonymous();
         }
 
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
@@ -82,18 +86,24 @@ internal static class ConsoleRegistration
                 // The circuit's hub acts for the signed-in person: it is authenticated by the console's cookie.
                 endpoint.Metadata.Add(new AuthorizeAttribute(ConsolePolicies.SignedIn));
             }
+            else if (route.StartsWith("/_framework", StringComparison.Ordinal))
+            {
+                // Blazor's own plumbing (the opaque-redirect target of a form post) carries no data.
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+            }
             else if (route.Equals(ConsoleAuthentication.SignInPath, StringComparison.OrdinalIgnoreCase))
             {
                 endpoint.Metadata.Add(new EnableRateLimitingAttribute(SignInRateLimit.Name));
             }
         });
 
-        app.MapPost(ConsoleAuthentication.SignOutPath, SignOutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute(required: true)).ExcludeFromDescription();
+        // Anonymous: signing out without a session only lands on the sign-in page; the handler reads the cookie itself.
+        app.MapPost(ConsoleAuthentication.SignOutPath, SignOutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute(required: true)).AllowAnonymous().ExcludeFromDescription();
         // A browser opening the server's root lands in the console; API clients keep getting a 404 problem.
         app.MapGet("/", (HttpContext context) => context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal)
                 ? Results.Redirect(BasePath)
                 : Results.NotFound())
-            .ExcludeFromDescription();
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

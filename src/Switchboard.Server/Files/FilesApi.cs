@@ -31,14 +31,14 @@ internal static class FilesApi
             .ProducesErrors(ErrorCodes.FileNotFound, ErrorCodes.TusVersionUnsupported);
         group.AddEndpointFilter(RequireTusVersion);
         group.MapPost("", CreateAsync).RequireScope("files", "use").WithMaxRequestBodySize(null)
-            .ProducesErrors(ErrorCodes.UploadTooLarge, ErrorCodes.QuotaExceeded, ErrorCodes.BadRequest, ErrorCodes.UnsupportedMediaType,
-                ErrorCodes.ChecksumAlgorithmUnsupported, ErrorCodes.ChunkChecksumMismatch, ErrorCodes.ChecksumMismatch)
+            .ProducesErrors(ErrorCodes.UploadTooLarge, ErrorCodes.QuotaExceeded, ErrorCodes.BadRequest, ErrorCodes.ValidationFailed,
+                ErrorCodes.UnsupportedMediaType, ErrorCodes.ChecksumAlgorithmUnsupported, ErrorCodes.ChunkChecksumMismatch, ErrorCodes.ChecksumMismatch)
             .DeclaresTus(body: true, TusOpenApi.Resumable,
                 (TusHeaders.UploadLength, true, "The upload's total length in bytes."),
                 (TusHeaders.UploadMetadata, false, "tus metadata: filename, filetype and sha256, each base64."),
                 (TusHeaders.UploadChecksum, false, "The checksum of the first bytes sent with the request: '<sha1|sha256> <base64>'."))
             .WithName("CreateUpload").WithSummary("tus creation: Upload-Length and Upload-Metadata (filename, filetype, sha256); with an application/offset+octet-stream body, also the first bytes.");
-        group.MapMethods("{id}", ["HEAD"], HeadAsync).RequireScope("files", "use").DeclaresTus(body: false, TusOpenApi.Resumable)
+        group.MapMethods("{id}", ["HEAD"], HeadAsync).RequireScope("files", "use").ProducesErrors(ErrorCodes.UploadFailed).DeclaresTus(body: false, TusOpenApi.Resumable)
             .WithName("GetUploadOffset").WithSummary("tus HEAD: the upload's Upload-Offset and Upload-Length, to resume from.");
         group.MapPatch("{id}", PatchAsync).RequireScope("files", "use").WithMaxRequestBodySize(null)
             .ProducesErrors(ErrorCodes.OffsetMismatch, ErrorCodes.UploadLocked, ErrorCodes.UploadFailed, ErrorCodes.UploadTooLarge, ErrorCodes.QuotaExceeded,
@@ -51,7 +51,7 @@ internal static class FilesApi
         group.MapDelete("{id}", DeleteAsync).RequireScope("files", "use")
             .WithName("DeleteFile").WithSummary("tus termination: deletes the upload or file and its bytes (uploader or admin).");
         group.MapGet("{id}", DownloadAsync).RequireScope("files", "use").ProducesRawBody(ranges: true)
-            .ProducesErrors(ErrorCodes.UploadIncomplete, ErrorCodes.PreconditionFailed, ErrorCodes.RangeNotSatisfiable)
+            .ProducesErrors(ErrorCodes.UploadIncomplete, ErrorCodes.UploadFailed, ErrorCodes.PreconditionFailed, ErrorCodes.RangeNotSatisfiable)
             .WithName("DownloadFile").WithSummary("Downloads a complete file; Range gives 206, If-None-Match with its ETag (the SHA-256) gives 304.");
         group.MapGet("{id}/info", InfoAsync).RequireScope("files", "use")
             .WithName("GetFileInfo").WithSummary("The file's name, content type, length, offset, SHA-256 and status.");

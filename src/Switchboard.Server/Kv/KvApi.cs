@@ -25,7 +25,7 @@ internal static class KvApi
 
         group.MapGet("", ListBucketsAsync).RequireScope("kv", "read")
             .WithName("ListKvBuckets").WithSummary("The buckets the caller may read, with their stats.");
-        group.MapPut("{bucket}", PutBucketAsync).ProducesErrors(ErrorCodes.MalformedJson, ErrorCodes.ValidationFailed, ErrorCodes.PayloadTooLarge).RequireScope("kv", "manage", "bucket")
+        group.MapPut("{bucket}", PutBucketAsync).ProducesErrors(ErrorCodes.MalformedJson, ErrorCodes.ValidationFailed, ErrorCodes.PayloadTooLarge, ErrorCodes.UnsupportedMediaType).RequireScope("kv", "manage", "bucket")
             .WithName("PutKvBucket").WithSummary("Creates a bucket (201) or replaces its settings (200).");
         group.MapGet("{bucket}", GetBucketAsync).RequireScope("kv", "read", "bucket")
             .WithName("GetKvBucket").WithSummary("A bucket's settings and stats; with prefix, limit or cursor, a page of its keys.");

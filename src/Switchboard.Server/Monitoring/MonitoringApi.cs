@@ -19,7 +19,7 @@ internal static class MonitoringApi
     public static IEndpointRouteBuilder MapMonitoringApi(this IEndpointRouteBuilder routes)
     {
         const string Area = MonitorService.Area;
-        var monitorsRead = routes.MapGroup("/v1/monitors").WithTags("Monitoring").RequireScope(Area, MonitorService.Read);
+        var monitorsRead = routes.MapGroup("/v1/monitors").WithTags("Monitoring").RequireScope(Area, MonitorService.Read).ProducesErrors(ErrorCodes.MonitorNotFound);
         monitorsRead.MapGet("", ListMonitorsAsync).WithName("ListMonitors").WithSummary("Every monitor with its state.");
         monitorsRead.MapGet("/{id}", GetMonitorAsync).WithName("GetMonitor").WithSummary("A monitor with its state.");
         monitorsRead.MapGet("/{id}/results", ResultsAsync).WithName("GetMonitorResults")
@@ -27,37 +27,38 @@ internal static class MonitoringApi
         monitorsRead.MapGet("/{id}/stats", StatsAsync).WithName("GetMonitorStats")
             .WithSummary("Success and error rate, uptime, checks per minute and latency p50/p95/p99 over window (default 1h, at most 2d).");
 
-        var monitors = routes.MapGroup("/v1/monitors").WithTags("Monitoring").RequireScope(Area, MonitorService.Manage);
+        var monitors = routes.MapGroup("/v1/monitors").WithTags("Monitoring").RequireScope(Area, MonitorService.Manage).ProducesErrors(ErrorCodes.MonitorNotFound, ErrorCodes.MonitorExists, ErrorCodes.DeclaredInConfiguration);
         monitors.MapPost("", CreateMonitorAsync).WithName("CreateMonitor").WithSummary("Creates a monitor; its id must be new.");
         monitors.MapPut("/{id}", PutMonitorAsync).WithName("PutMonitor").WithSummary("Creates (201) or replaces (200) a monitor.");
         monitors.MapDelete("/{id}", DeleteMonitorAsync).WithName("DeleteMonitor").WithSummary("Deletes a monitor with its results.");
         monitors.MapPost("/{id}/stats/clear", ClearStatsAsync).WithName("ClearMonitorStats").WithSummary("Forgets the monitor's results and roll-ups.");
 
         routes.MapGroup("/v1/monitors/{id}/heartbeat").WithTags("Monitoring").RequireScope(Area, MonitorService.Heartbeat, "id")
+            .ProducesErrors(ErrorCodes.MonitorNotFound, ErrorCodes.NotAHeartbeatMonitor)
             .MapPost("", HeartbeatAsync).WithName("MonitorHeartbeat").WithSummary("A heartbeat monitor's job reports in; silence past the grace period is down.");
 
-        var rulesRead = routes.MapGroup("/v1/alert-rules").WithTags("Alerting").RequireScope(Area, MonitorService.Read);
+        var rulesRead = routes.MapGroup("/v1/alert-rules").WithTags("Alerting").RequireScope(Area, MonitorService.Read).ProducesErrors(ErrorCodes.AlertRuleNotFound);
         rulesRead.MapGet("", ListRulesAsync).WithName("ListAlertRules").WithSummary("Every rule in force: stored, configured and the default set.");
         rulesRead.MapGet("/{id}", GetRuleAsync).WithName("GetAlertRule").WithSummary("One alert rule.");
-        var rules = routes.MapGroup("/v1/alert-rules").WithTags("Alerting").RequireScope(Area, MonitorService.Manage);
+        var rules = routes.MapGroup("/v1/alert-rules").WithTags("Alerting").RequireScope(Area, MonitorService.Manage).ProducesErrors(ErrorCodes.AlertRuleNotFound, ErrorCodes.AlertRuleExists, ErrorCodes.DeclaredInConfiguration);
         rules.MapPost("", CreateRuleAsync).WithName("CreateAlertRule").WithSummary("Creates a rule; its id must be new (a default rule's id overrides it).");
         rules.MapPut("/{id}", PutRuleAsync).WithName("PutAlertRule").WithSummary("Creates (201) or replaces (200) a rule.");
         rules.MapDelete("/{id}", DeleteRuleAsync).WithName("DeleteAlertRule").WithSummary("Deletes a stored rule.");
 
-        var incidentsRead = routes.MapGroup("/v1/incidents").WithTags("Alerting").RequireScope(Area, MonitorService.Read);
+        var incidentsRead = routes.MapGroup("/v1/incidents").WithTags("Alerting").RequireScope(Area, MonitorService.Read).ProducesErrors(ErrorCodes.IncidentNotFound);
         incidentsRead.MapGet("", ListIncidentsAsync).WithName("ListIncidents")
             .WithSummary("Incidents newest first, filtered by status, severity, ruleId or subject; cursor pages.");
         incidentsRead.MapGet("/{id:guid}", GetIncidentAsync).WithName("GetIncident")
             .WithSummary("An incident with its timeline: every transition and notification with its reason and its deliveries.");
-        var incidents = routes.MapGroup("/v1/incidents").WithTags("Alerting").RequireScope(Area, MonitorService.Manage);
+        var incidents = routes.MapGroup("/v1/incidents").WithTags("Alerting").RequireScope(Area, MonitorService.Manage).ProducesErrors(ErrorCodes.IncidentNotFound, ErrorCodes.IncidentState);
         incidents.MapPost("/{id:guid}/ack", AcknowledgeAsync).WithName("AcknowledgeIncident").WithSummary("Stops escalation and repeats.");
         incidents.MapPost("/{id:guid}/resolve", ResolveAsync).WithName("ResolveIncident").WithSummary("Closes the incident and notifies its routes.");
         incidents.MapPost("/{id:guid}/comment", CommentAsync).WithName("CommentIncident").WithSummary("Adds a comment to the timeline.");
 
-        var silencesRead = routes.MapGroup("/v1/silences").WithTags("Alerting").RequireScope(Area, MonitorService.Read);
+        var silencesRead = routes.MapGroup("/v1/silences").WithTags("Alerting").RequireScope(Area, MonitorService.Read).ProducesErrors(ErrorCodes.SilenceNotFound);
         silencesRead.MapGet("", ListSilencesAsync).WithName("ListSilences").WithSummary("Silences and maintenance windows not yet ended (all=true for every one).");
         silencesRead.MapGet("/{id:guid}", GetSilenceAsync).WithName("GetSilence").WithSummary("One silence or maintenance window.");
-        var silences = routes.MapGroup("/v1/silences").WithTags("Alerting").RequireScope(Area, MonitorService.Manage);
+        var silences = routes.MapGroup("/v1/silences").WithTags("Alerting").RequireScope(Area, MonitorService.Manage).ProducesErrors(ErrorCodes.SilenceNotFound);
         silences.MapPost("", CreateSilenceAsync).WithName("CreateSilence")
             .WithSummary("Suppresses notifications (never evaluation) of incidents whose labels match, from startsAt to endsAt, or in cron windows.");
         silences.MapDelete("/{id:guid}", DeleteSilenceAsync).WithName("DeleteSilence").WithSummary("Ends a silence or maintenance window.");

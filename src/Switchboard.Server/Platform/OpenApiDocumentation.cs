@@ -103,6 +103,12 @@ internal static class OpenApiDocumentation
         {
             codes.AddRange([ErrorCodes.BadRequest, ErrorCodes.ValidationFailed]);
         }
+        if (context.Description.RelativePath?.Contains(':', StringComparison.Ordinal) == true
+            || context.Description.ActionDescriptor.AttributeRouteInfo?.Template?.Contains(':', StringComparison.Ordinal) == true)
+        {
+            // A path segment that breaks its route constraint ({id:guid} given "abc") matches no endpoint at all.
+            codes.Add(ErrorCodes.RouteNotFound);
+        }
         var secured = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
         if (secured)
         {

@@ -45,7 +45,7 @@ public sealed class EventIdTests
 
     private static (string Method, LoggerMessageAttribute? Attribute)[] LogMessages() =>
         // The command references every product assembly, so loading its closure sees every [LoggerMessage].
-        new[] { "switchboard", "Switchboard.Server", "Switchboard.Core", "Switchboard.Sqlite", "Switchboard.Postgres" }
+        new[] { "switchboard", "Switchboard.Server", "Switchboard.Gateway", "Switchboard.Core", "Switchboard.Sqlite", "Switchboard.Postgres" }
             .Select(name => Assembly.Load(name))
             .SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
