@@ -3,6 +3,7 @@ using Switchboard.Chat;
 using Switchboard.Errors;
 using Switchboard.Presence;
 using Switchboard.Server.Identity;
+using Switchboard.Server.Platform;
 
 namespace Switchboard.Server.Presence;
 
