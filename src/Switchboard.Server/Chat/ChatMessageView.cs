@@ -17,7 +17,7 @@ public sealed class ChatMessageView
 
     public string SenderId { get; init; } = "";
 
-    /// <summary>The sender's username; null when the sender is not a local user (a contact, <c>contact:&lt;instance&gt;:&lt;address&gt;</c>).</summary>
+    /// <summary>The sender's username; null when the sender is not a local user (a contact, whose sender id starts with contact:).</summary>
     public string? SenderUsername { get; init; }
 
     public string? ClientMessageId { get; init; }

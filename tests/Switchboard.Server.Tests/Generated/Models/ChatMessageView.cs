@@ -69,7 +69,7 @@ namespace Switchboard.Server.Tests.Generated.Models
 #else
         public string SenderId { get; set; }
 #endif
-        /// <summary>The sender&apos;s username; null when the sender is not a local user (a contact, `contact:&amp;lt;instance&amp;gt;:&amp;lt;address&amp;gt;`).</summary>
+        /// <summary>The sender&apos;s username; null when the sender is not a local user (a contact, whose sender id starts with contact:).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SenderUsername { get; set; }
