@@ -23,6 +23,7 @@ public static class ChatRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDeliveryChannels, ConfiguredDeliveryChannels>();
+        services.TryAddSingleton<ChatSenderNames>();
         services.TryAddSingleton<ChatService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFileReadGrant, ChatFileGrant>());
         // Chat answers the channel pipeline through interfaces that channels owns.

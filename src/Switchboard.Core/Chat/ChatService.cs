@@ -30,7 +30,8 @@ public sealed partial class ChatService(
     TimeProvider time,
     ILogger<ChatService> logger,
     IChatEvents? events = null,
-    IFileCatalog? files = null)
+    IFileCatalog? files = null,
+    ChatSenderNames? senderNames = null)
 {
     public const string Area = "chat";
     public const string Use = "use";
@@ -47,7 +48,13 @@ public sealed partial class ChatService(
 
     private readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
 
+    private readonly ChatSenderNames _senderNames = senderNames ?? new ChatSenderNames(identity);
+
     private ChatOptions Options => options.CurrentValue;
+
+    /// <summary>Sender id → username for the messages' senders that are local users (contacts have none); one read per unseen sender.</summary>
+    public Task<IReadOnlyDictionary<string, string>> SenderUsernamesAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken = default) =>
+        _senderNames.ResolveAsync(messages, cancellationToken);
 
     /// <summary>Who hears about changes of the conversation; null when it does not exist.</summary>
     public async Task<ChatAudience?> AudienceAsync(Guid conversationId, CancellationToken cancellationToken = default)

@@ -76,7 +76,8 @@ internal static class ChatApi
     private static async Task<Ok<Page<ConversationSummaryResponse>>> ListMineAsync(int? limit, string? cursor, HttpContext context, ChatService chat, CancellationToken ct)
     {
         var page = await chat.ListMineAsync(context.GetCaller(), limit, cursor, ct);
-        return TypedResults.Ok(new Page<ConversationSummaryResponse>(page.Items.Select(ConversationSummaryResponse.From).ToArray(), page.NextCursor));
+        var names = await chat.SenderUsernamesAsync(page.Items.Where(s => s.Last is not null).Select(s => s.Last!), ct);
+        return TypedResults.Ok(new Page<ConversationSummaryResponse>(page.Items.Select(s => ConversationSummaryResponse.From(s, names)).ToArray(), page.NextCursor));
     }
 
     private static async Task<Ok<ConversationView>> GetAsync(Guid id, HttpContext context, ChatService chat, CancellationToken ct) =>
@@ -114,7 +115,7 @@ internal static class ChatApi
         Guid id, SendMessageInput request, HttpContext context, ChatService chat, CancellationToken ct)
     {
         var result = await chat.SendAsync(context.GetCaller(), id, ToSendMessage(request), ct);
-        var view = ChatMessageView.From(result.Message);
+        var view = await ChatMessageView.FromAsync(chat, result.Message, ct);
         return result.Duplicate ? TypedResults.Ok(view) : TypedResults.Created($"/v1/conversations/{id}/messages/{view.Id}", view);
     }
 
@@ -122,23 +123,23 @@ internal static class ChatApi
         Guid id, long? before, long? after, int? limit, HttpContext context, ChatService chat, CancellationToken ct)
     {
         var messages = await chat.ListMessagesAsync(context.GetCaller(), id, before, after, limit, ct);
-        return TypedResults.Ok(new MessageListResponse(messages.Select(ChatMessageView.From).ToArray()));
+        return TypedResults.Ok(new MessageListResponse(await ChatMessageView.FromAsync(chat, messages, ct)));
     }
 
     private static async Task<Ok<ChatMessageView>> GetMessageAsync(Guid id, Guid messageId, HttpContext context, ChatService chat, CancellationToken ct) =>
-        TypedResults.Ok(ChatMessageView.From(await chat.GetMessageAsync(context.GetCaller(), id, messageId, ct)));
+        TypedResults.Ok(await ChatMessageView.FromAsync(chat, await chat.GetMessageAsync(context.GetCaller(), id, messageId, ct), ct));
 
     private static async Task<Ok<ChatMessageView>> EditAsync(Guid id, Guid messageId, EditMessageRequest request, HttpContext context, ChatService chat, CancellationToken ct) =>
-        TypedResults.Ok(ChatMessageView.From(await chat.EditAsync(context.GetCaller(), id, messageId, request.Text, ct)));
+        TypedResults.Ok(await ChatMessageView.FromAsync(chat, await chat.EditAsync(context.GetCaller(), id, messageId, request.Text, ct), ct));
 
     private static async Task<Ok<ChatMessageView>> DeleteMessageAsync(Guid id, Guid messageId, HttpContext context, ChatService chat, CancellationToken ct) =>
-        TypedResults.Ok(ChatMessageView.From(await chat.DeleteMessageAsync(context.GetCaller(), id, messageId, ct)));
+        TypedResults.Ok(await ChatMessageView.FromAsync(chat, await chat.DeleteMessageAsync(context.GetCaller(), id, messageId, ct), ct));
 
     private static async Task<Ok<ChatMessageView>> AddReactionAsync(Guid id, Guid messageId, ReactionRequest request, HttpContext context, ChatService chat, CancellationToken ct) =>
-        TypedResults.Ok(ChatMessageView.From(await chat.ReactAsync(context.GetCaller(), id, messageId, request.Emoji ?? "", add: true, ct)));
+        TypedResults.Ok(await ChatMessageView.FromAsync(chat, await chat.ReactAsync(context.GetCaller(), id, messageId, request.Emoji ?? "", add: true, ct), ct));
 
     private static async Task<Ok<ChatMessageView>> RemoveReactionAsync(Guid id, Guid messageId, string emoji, HttpContext context, ChatService chat, CancellationToken ct) =>
-        TypedResults.Ok(ChatMessageView.From(await chat.ReactAsync(context.GetCaller(), id, messageId, emoji, add: false, ct)));
+        TypedResults.Ok(await ChatMessageView.FromAsync(chat, await chat.ReactAsync(context.GetCaller(), id, messageId, emoji, add: false, ct), ct));
 
     private static async Task<Ok<ReadReceiptView>> MarkReadAsync(Guid id, ReadRequest request, HttpContext context, ChatService chat, CancellationToken ct)
     {
@@ -161,7 +162,7 @@ internal static class ChatApi
 
     private static async Task<Ok<SyncView>> SyncAsync(
         Guid id, long? afterSeq, long? afterChangeSeq, int? limit, HttpContext context, ChatService chat, CancellationToken ct) =>
-        TypedResults.Ok(SyncView.From(id, await chat.SyncAsync(context.GetCaller(), id, afterSeq ?? 0, afterChangeSeq ?? 0, limit, ct)));
+        TypedResults.Ok(await SyncView.FromAsync(chat, id, await chat.SyncAsync(context.GetCaller(), id, afterSeq ?? 0, afterChangeSeq ?? 0, limit, ct), ct));
 
     private static async Task<Ok<Page<ConversationView>>> ListRoomsAsync(int? limit, string? cursor, HttpContext context, ChatService chat, CancellationToken ct)
     {
@@ -182,7 +183,7 @@ internal static class ChatApi
         [FromQuery] string? q, Guid? conversationId, int? limit, string? cursor, HttpContext context, ChatService chat, CancellationToken ct)
     {
         var page = await chat.SearchAsync(context.GetCaller(), q, conversationId, limit, cursor, ct);
-        return TypedResults.Ok(new Page<ChatMessageView>(page.Items.Select(ChatMessageView.From).ToArray(), page.NextCursor));
+        return TypedResults.Ok(new Page<ChatMessageView>(await ChatMessageView.FromAsync(chat, page.Items, ct), page.NextCursor));
     }
 
     private static async Task<Ok<DirectoryUserResponse[]>> FindUsersAsync(string? q, int? limit, HttpContext context, ChatService chat, PresenceTracker presence,

@@ -45,9 +45,9 @@ internal static class ChatContracts
 
     public sealed record ConversationSummaryResponse(ConversationView Conversation, string Role, ChatMessageView? LastMessage, long Unread)
     {
-        public static ConversationSummaryResponse From(ConversationSummary summary) => new(
+        public static ConversationSummaryResponse From(ConversationSummary summary, IReadOnlyDictionary<string, string> senderUsernames) => new(
             ConversationView.From(summary.Conversation), ChatNames.Role(summary.Role),
-            summary.Last is null ? null : ChatMessageView.From(summary.Last), summary.Unread);
+            summary.Last is null ? null : ChatMessageView.From(summary.Last, senderUsernames), summary.Unread);
     }
 
     public sealed record MemberListResponse(IReadOnlyList<MemberView> Items);

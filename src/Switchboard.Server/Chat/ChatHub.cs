@@ -118,7 +118,7 @@ internal sealed class ChatHub(
         }
         var result = await chat.SendAsync(Caller, id, ChatApi.ToSendMessage(input), Context.ConnectionAborted);
         await typing.StopAsync(Context.ConnectionId, id);
-        return ChatMessageView.From(result.Message);
+        return await ChatMessageView.FromAsync(chat, result.Message, Context.ConnectionAborted);
     }
 
     /// <summary>Says the caller is typing; call it while typing (every key press is fine: broadcasts are throttled to one per 2 s; it expires 5 s after the last call).</summary>
@@ -145,7 +145,8 @@ internal sealed class ChatHub(
 
     /// <summary>Everything after (<paramref name="afterSeq"/>, <paramref name="afterChangeSeq"/>); repeat from the answer's <c>nextSeq</c>/<c>lastChangeSeq</c> while <c>hasMore</c>.</summary>
     public async Task<SyncView> Sync(string conversationId, long afterSeq, long afterChangeSeq) =>
-        SyncView.From(ParseId(conversationId), await chat.SyncAsync(Caller, ParseId(conversationId), afterSeq, afterChangeSeq, null, Context.ConnectionAborted));
+        await SyncView.FromAsync(chat, ParseId(conversationId),
+            await chat.SyncAsync(Caller, ParseId(conversationId), afterSeq, afterChangeSeq, null, Context.ConnectionAborted), Context.ConnectionAborted);
 
     /// <summary><c>away</c> or <c>online</c> for this connection; the user is away when every connection is.</summary>
     public Task SetPresence(string? status) => status switch

@@ -8,13 +8,16 @@ namespace Switchboard.Server.Chat;
 /// and group conversations reach every member's connections (by user id, wherever they are connected); rooms reach the
 /// connections that joined them.
 /// </summary>
-internal sealed class ChatHubEvents(IHubContext<ChatHub> hub) : IChatEvents
+internal sealed class ChatHubEvents(IHubContext<ChatHub> hub, ChatSenderNames senderNames) : IChatEvents
 {
-    public Task MessageReceivedAsync(ChatAudience audience, ChatMessage message, CancellationToken cancellationToken = default) =>
-        To(audience).SendAsync(ChatHub.Events.MessageReceived, ChatMessageView.From(message), cancellationToken);
+    public async Task MessageReceivedAsync(ChatAudience audience, ChatMessage message, CancellationToken cancellationToken = default) =>
+        await To(audience).SendAsync(ChatHub.Events.MessageReceived, await ViewAsync(message, cancellationToken), cancellationToken);
 
-    public Task MessageUpdatedAsync(ChatAudience audience, ChatMessage message, CancellationToken cancellationToken = default) =>
-        To(audience).SendAsync(ChatHub.Events.MessageUpdated, ChatMessageView.From(message), cancellationToken);
+    public async Task MessageUpdatedAsync(ChatAudience audience, ChatMessage message, CancellationToken cancellationToken = default) =>
+        await To(audience).SendAsync(ChatHub.Events.MessageUpdated, await ViewAsync(message, cancellationToken), cancellationToken);
+
+    private async Task<ChatMessageView> ViewAsync(ChatMessage message, CancellationToken cancellationToken) =>
+        ChatMessageView.From(message, await senderNames.ResolveAsync([message], cancellationToken));
 
     public Task UserJoinedAsync(ChatAudience audience, string userId, CancellationToken cancellationToken = default) =>
         To(audience).SendAsync(ChatHub.Events.UserJoined, new MembershipView { ConversationId = audience.ConversationId, UserId = userId }, cancellationToken);

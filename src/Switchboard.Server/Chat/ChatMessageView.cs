@@ -17,6 +17,9 @@ public sealed class ChatMessageView
 
     public string SenderId { get; init; } = "";
 
+    /// <summary>The sender's username; null when the sender is not a local user (a contact, whose sender id starts with contact:).</summary>
+    public string? SenderUsername { get; init; }
+
     public string? ClientMessageId { get; init; }
 
     public string Text { get; init; } = "";
@@ -36,13 +39,15 @@ public sealed class ChatMessageView
 
     public DateTimeOffset? DeletedAt { get; init; }
 
-    internal static ChatMessageView From(ChatMessage message) => new()
+    /// <param name="senderUsernames">Sender id → username, from <c>ChatService.SenderUsernamesAsync</c>.</param>
+    internal static ChatMessageView From(ChatMessage message, IReadOnlyDictionary<string, string> senderUsernames) => new()
     {
         Id = message.Id,
         ConversationId = message.ConversationId,
         Seq = message.Seq,
         ChangeSeq = message.ChangeSeq,
         SenderId = message.SenderId,
+        SenderUsername = senderUsernames.GetValueOrDefault(message.SenderId),
         ClientMessageId = message.ClientMessageId,
         Text = message.Text,
         Attachments = [.. message.Attachments],
@@ -53,4 +58,14 @@ public sealed class ChatMessageView
         EditedAt = message.EditedAt,
         DeletedAt = message.DeletedAt,
     };
+
+    /// <summary>Views of <paramref name="messages"/>, their senders' usernames read in one pass.</summary>
+    internal static async Task<ChatMessageView[]> FromAsync(ChatService chat, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var names = await chat.SenderUsernamesAsync(messages, cancellationToken);
+        return [.. messages.Select(m => From(m, names))];
+    }
+
+    internal static async Task<ChatMessageView> FromAsync(ChatService chat, ChatMessage message, CancellationToken cancellationToken) =>
+        From(message, await chat.SenderUsernamesAsync([message], cancellationToken));
 }

@@ -28,15 +28,18 @@ public sealed class SyncView
     /// <summary>The <c>afterSeq</c> of the next sync.</summary>
     public long NextSeq { get; init; }
 
-    internal static SyncView From(Guid conversationId, SyncResult result) => new()
+    internal static SyncView From(Guid conversationId, SyncResult result, IReadOnlyDictionary<string, string> senderUsernames) => new()
     {
         ConversationId = conversationId,
-        Messages = [.. result.Messages.Select(ChatMessageView.From)],
-        Changed = [.. result.Changed.Select(ChatMessageView.From)],
+        Messages = [.. result.Messages.Select(m => ChatMessageView.From(m, senderUsernames))],
+        Changed = [.. result.Changed.Select(m => ChatMessageView.From(m, senderUsernames))],
         Receipts = [.. result.Receipts.Select(ReadReceiptView.From)],
         LastSeq = result.LastSeq,
         LastChangeSeq = result.LastChangeSeq,
         HasMore = result.HasMore,
         NextSeq = result.NextSeq,
     };
+
+    internal static async Task<SyncView> FromAsync(ChatService chat, Guid conversationId, SyncResult result, CancellationToken cancellationToken) =>
+        From(conversationId, result, await chat.SenderUsernamesAsync([.. result.Messages, .. result.Changed], cancellationToken));
 }

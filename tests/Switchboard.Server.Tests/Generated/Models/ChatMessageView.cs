@@ -69,6 +69,14 @@ namespace Switchboard.Server.Tests.Generated.Models
 #else
         public string SenderId { get; set; }
 #endif
+        /// <summary>The sender&apos;s username; null when the sender is not a local user (a contact, whose sender id starts with contact:).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? SenderUsername { get; set; }
+#nullable restore
+#else
+        public string SenderUsername { get; set; }
+#endif
         /// <summary>Position in the conversation, 1, 2, 3… without gaps.</summary>
         public long? Seq { get; set; }
         /// <summary>The text property</summary>
@@ -116,6 +124,7 @@ namespace Switchboard.Server.Tests.Generated.Models
                 { "reactions", n => { Reactions = n.GetObjectValue<global::Switchboard.Server.Tests.Generated.Models.ChatMessageView_reactions>(global::Switchboard.Server.Tests.Generated.Models.ChatMessageView_reactions.CreateFromDiscriminatorValue); } },
                 { "replyTo", n => { ReplyTo = n.GetGuidValue(); } },
                 { "senderId", n => { SenderId = n.GetStringValue(); } },
+                { "senderUsername", n => { SenderUsername = n.GetStringValue(); } },
                 { "seq", n => { Seq = n.GetLongValue(); } },
                 { "text", n => { Text = n.GetStringValue(); } },
             };
@@ -139,6 +148,7 @@ namespace Switchboard.Server.Tests.Generated.Models
             writer.WriteObjectValue<global::Switchboard.Server.Tests.Generated.Models.ChatMessageView_reactions>("reactions", Reactions);
             writer.WriteGuidValue("replyTo", ReplyTo);
             writer.WriteStringValue("senderId", SenderId);
+            writer.WriteStringValue("senderUsername", SenderUsername);
             writer.WriteLongValue("seq", Seq);
             writer.WriteStringValue("text", Text);
             writer.WriteAdditionalData(AdditionalData);
