@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Switchboard.Chat;
 using Switchboard.Errors;
+using Switchboard.Presence;
 using Switchboard.Server.Identity;
 using Switchboard.Server.Platform;
-using Switchboard.Presence;
 using Switchboard.Server.Presence;
 using static Switchboard.Server.Chat.ChatContracts;
 

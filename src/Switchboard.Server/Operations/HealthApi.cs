@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchboard.Errors;
-using Switchboard.Server.Platform;
 using Switchboard.Operations;
+using Switchboard.Server.Platform;
 
 namespace Switchboard.Server.Operations;
 
